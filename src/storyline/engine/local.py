@@ -1,0 +1,144 @@
+"""The local engine: read -> extract -> analyze (batched) -> store + cluster, one transaction a batch.
+
+Articles whose content is already stored are skipped before any model runs, so re-ingesting a
+folder costs a read and a hash per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from storyline.analyze import analyze_batch
+from storyline.extract import ExtractError, extract
+from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
+from storyline.records import AnalyzedArticle, Article, IngestProblem
+from storyline.store.repo import Store
+from storyline.stories import cluster, dedup
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; printed as the summary line."""
+
+    ingested: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    copies: int = 0
+    problems: list[IngestProblem] = field(default_factory=list)
+    stories: set[int] = field(default_factory=set)
+
+    @property
+    def seen(self) -> int:
+        return self.ingested + self.new_versions + self.unchanged + len(self.problems)
+
+    def summary(self) -> str:
+        parts = [f"{self.ingested} ingested"]
+        if self.new_versions:
+            parts.append(f"{self.new_versions} new versions")
+        parts.append(f"{self.unchanged} already stored")
+        if self.copies:
+            parts.append(f"{self.copies} marked as copies")
+        parts.append(f"{len(self.problems)} skipped")
+        return ", ".join(parts) + f"; {len(self.stories)} stories touched"
+
+
+def place(store: Store, a: AnalyzedArticle, report: IngestReport) -> None:
+    """Store one analyzed article and put it into a story (inside the caller's transaction)."""
+    art = a.article
+    sig = dedup.signature(art.text)
+    if not store.save_article(a, sig):
+        report.new_versions += 1
+        store.add_bands(art.id, dedup.band_keys(sig))
+        story = store.story_of(art.id)
+        if story is not None:
+            report.stories.add(story)
+        return
+    report.ingested += 1
+    bands = dedup.band_keys(sig)
+    copy = dedup.find_copy(sig, store.copy_candidates(bands, exclude=art.id))
+    store.add_bands(art.id, bands)
+    f = cluster.features(a)
+    store.count_keys(f.keys)
+    if copy is not None:
+        original, similarity = copy
+        story = store.story_of(original)
+        if story is not None:
+            store.mark_copy(art.id, original, similarity)
+            store.add_member(art.id, story, similarity)
+            report.copies += 1
+            report.stories.add(story)
+            return
+    dfs, n_docs = store.key_dfs(list(f.keys))
+    keys = [k for k, _ in cluster.top_keys(f, dfs, n_docs)]
+    decision = cluster.decide(f, store.story_candidates(keys), dfs, n_docs)
+    if decision.join is not None:
+        state = cluster.add(store.story_state(decision.join), f)
+        story_id = store.save_story(state, _title(store, state, art))
+    else:
+        story_id = store.save_story(cluster.new_state(0, f), art.title or a.sentences[0].text[:120])
+    store.add_member(art.id, story_id, decision.score)
+    if decision.join is not None:  # the member closest to the new centroid names the story
+        store.save_story(store.story_state(story_id), _title(store, store.story_state(story_id), art))
+    for other, score in decision.links:
+        store.link(story_id, other, score)
+    report.stories.add(story_id)
+
+
+def _title(store: Store, state: object, art: Article) -> str:
+    import numpy as np
+
+    members = store.member_vectors(state.id)  # type: ignore[attr-defined]
+    if not members:
+        return art.title or ""
+    centroid = state.centroid  # type: ignore[attr-defined]
+    best = max(members, key=lambda m: float(np.dot(m[2], centroid)) if m[1] else -9.0)
+    return best[1] or art.title or ""
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[str],
+    *,
+    batch_size: int = 32,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest everything `paths` names; each batch of articles is committed as one transaction."""
+    report = IngestReport()
+    pending: list[Article] = []
+    pending_hashes: set[str] = set()
+
+    def flush() -> None:
+        if not pending:
+            return
+        analyzed = analyze_batch(pending)
+        with store.transaction():
+            for a in analyzed:
+                place(store, a, report)
+        pending.clear()
+        pending_hashes.clear()
+
+    for item in read_sources(paths, max_bytes=max_bytes):
+        if isinstance(item, IngestProblem):
+            report.problems.append(item)
+        else:
+            try:
+                art = extract(item, today=today)
+            except ExtractError as e:
+                report.problems.append(IngestProblem(item.source, str(e)))
+                art = None
+            if art is not None:
+                if art.content_hash in pending_hashes or store.has_content(art.content_hash):
+                    report.unchanged += 1
+                else:
+                    pending.append(art)
+                    pending_hashes.add(art.content_hash)
+                    if len(pending) >= batch_size:
+                        flush()
+        if progress:
+            progress(item.source)
+    flush()
+    return report

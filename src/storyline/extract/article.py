@@ -1,0 +1,141 @@
+"""RawDocument -> Article: pick the extractor for the input's type, then our cleaner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import json
+import re
+
+from storyline.extract import dates
+from storyline.extract.boilerplate import Cleaned, clean_text, normalize
+from storyline.ingest.decode import NotText, decode
+from storyline.records import Article, RawDocument
+
+_EN_STOP = frozenset(
+    "the of and to a in is that for on was with he it as at by said his be from are have has but not "
+    "this an they which will were their been who its would had or more she after her we also than".split()
+)
+
+
+class ExtractError(ValueError):
+    """The document holds no article we can use; the message is the one-line reason."""
+
+
+def _html_to_cleaned(html: bytes | str, today: dt.date | None, url: str | None = None) -> Cleaned:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
+    )
+    if doc is None:
+        raise ExtractError("no article text found in the HTML")
+    meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = meta.get("text") or ""
+    if not text.strip():
+        raise ExtractError("no article text found in the HTML")
+    title = meta.get("title") or None
+    cleaned = clean_text(text, title=title, today=today)
+    cleaned.outlet = meta.get("sitename") or cleaned.outlet
+    cleaned.byline = meta.get("author") or cleaned.byline
+    if meta.get("date"):
+        cleaned.published = dates.parse_date(str(meta["date"])) or cleaned.published
+    if not cleaned.title and meta.get("title"):
+        cleaned.title = meta["title"]
+    return cleaned
+
+
+def _any_date(value: object) -> str | None:
+    """Dates as JSON Lines and feeds carry them: ISO 8601, RFC 822, or what bylines print."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    iso = dates.parse_date(value)
+    if iso:
+        return iso
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.isoformat(timespec="minutes")
+
+
+def _from_json(raw: RawDocument, today: dt.date | None) -> Cleaned:
+    try:
+        obj = json.loads(raw.data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ExtractError(f"not valid JSON: {e}") from None
+    title = obj.get("title") if isinstance(obj.get("title"), str) else None
+    body = obj.get("text") or obj.get("content")
+    if isinstance(obj.get("html"), str) and not isinstance(body, str):
+        cleaned = _html_to_cleaned(obj["html"], today, url=obj.get("url"))
+        if title:
+            cleaned.title = title
+    elif isinstance(body, str):
+        if "<p" in body or "<br" in body:  # feeds often carry HTML in their text fields
+            cleaned = _html_to_cleaned(f"<html><body><article>{body}</article></body></html>", today)
+            cleaned.title = title or cleaned.title
+        else:
+            cleaned = clean_text(body, title=title, today=today)
+    else:
+        raise ExtractError('no "text" or "html" field')
+    for key, attr in (("outlet", "outlet"), ("byline", "byline"), ("author", "byline")):
+        if isinstance(obj.get(key), str) and obj[key].strip():
+            setattr(cleaned, attr, obj[key].strip())
+    published = _any_date(obj.get("published") or obj.get("date"))
+    if published:
+        cleaned.published, cleaned.published_note = published, None
+    return cleaned
+
+
+def content_hash(title: str | None, paragraphs: list[str] | tuple[str, ...]) -> str:
+    """Same words in the same order = same article, whatever the quote style or spacing."""
+    text = normalize(title or "") + "\n" + "\n".join(normalize(p) for p in paragraphs)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def guess_language(text: str) -> str | None:
+    """'en' when English function words are common, else None (stored and flagged, not mangled)."""
+    tokens = re.findall(r"[a-z]+", text.lower())[:2000]
+    if len(tokens) < 5:
+        return None
+    share = sum(t in _EN_STOP for t in tokens) / len(tokens)
+    return "en" if share >= 0.12 else None
+
+
+def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
+    """Turn one raw document into a cleaned Article, or raise ExtractError with the reason."""
+    if raw.content_type == "json":
+        cleaned = _from_json(raw, today)
+    elif raw.content_type == "html":
+        cleaned = _html_to_cleaned(raw.data, today, url=raw.url)
+    else:
+        try:
+            text, _ = decode(raw.data)
+        except NotText as e:
+            raise ExtractError(str(e)) from None
+        cleaned = clean_text(text, today=today)
+    if not cleaned.paragraphs:
+        what = "only a headline" if cleaned.title else "nothing"
+        raise ExtractError(f"no body text after cleaning ({what} left)")
+    chash = content_hash(cleaned.title, cleaned.paragraphs)
+    key = raw.url or f"sha256:{chash}"
+    return Article(
+        id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:12],
+        key=key,
+        content_hash=chash,
+        source=raw.source,
+        url=raw.url,
+        title=cleaned.title,
+        outlet=cleaned.outlet,
+        byline=cleaned.byline,
+        published=cleaned.published,
+        published_note=cleaned.published_note,
+        dateline=cleaned.dateline,
+        standfirst=cleaned.standfirst,
+        paragraphs=tuple(cleaned.paragraphs),
+        photo_credits=tuple(cleaned.photo_credits),
+        language=guess_language(" ".join(cleaned.paragraphs)),
+        raw=raw.data,
+        content_type=raw.content_type,
+    )

@@ -1,0 +1,133 @@
+"""Expand what the user named (files, folders, globs, '-') and read each input by its format."""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from storyline.ingest.decode import sniff_binary
+from storyline.ingest.formats import Item, read_feed, read_jsonl, read_warc
+from storyline.records import IngestProblem, RawDocument
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+TEXT_EXT = {".txt", ".text", ".md", ""}
+HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
+JSONL_EXT = {".jsonl", ".ndjson", ".json"}
+FEED_EXT = {".rss", ".atom", ".xml", ".feed"}
+
+
+def expand(paths: Iterable[str]) -> Iterator[str | IngestProblem]:
+    """Files in the order named; folders recursively (sorted, hidden files skipped); globs."""
+    for p in paths:
+        if p == "-":
+            yield p
+        elif os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith("."):
+                        yield os.path.join(root, f)
+        elif os.path.exists(p):
+            yield p
+        elif any(c in p for c in "*?["):
+            matches = sorted(m for m in glob.glob(p, recursive=True) if os.path.isfile(m))
+            if not matches:
+                yield IngestProblem(p, "no files match this pattern")
+            yield from matches
+        else:
+            yield IngestProblem(p, "no such file or folder")
+
+
+def kind_of(name: str, data: bytes) -> str:
+    """Decide the format from the name, then from the first bytes."""
+    lower = name.lower()
+    stem = lower[:-3] if lower.endswith(".gz") else lower
+    ext = Path(stem).suffix
+    if ext == ".warc" or data.startswith(b"WARC/"):
+        return "warc"
+    head = data[:2048].lstrip().lower()
+    if ext in FEED_EXT or (head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head)):
+        return "feed"
+    if ext in JSONL_EXT:
+        return "jsonl"
+    if ext in HTML_EXT or head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if ext in TEXT_EXT:
+        return "text"
+    if head.startswith(b"{"):
+        return "jsonl"
+    return "text"
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress with a ceiling, so a small .gz cannot expand into gigabytes."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = d.decompress(data, max_bytes + 1)
+    if len(out) > max_bytes:
+        raise ValueError(f"decompresses to more than the size limit ({max_bytes // 1_000_000} MB)")
+    return out
+
+
+def read_one(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+    """Read one named input (file contents or stdin) into documents."""
+    if not data.strip():
+        yield IngestProblem(name, "empty file")
+        return
+    lower = name.lower()
+    if lower.endswith(".gz") and not lower.endswith(".warc.gz"):
+        try:
+            data = _gunzip(data, max_bytes)
+        except (zlib.error, ValueError, EOFError) as e:
+            yield IngestProblem(name, f"cannot decompress: {e}")
+            return
+        if not data.strip():
+            yield IngestProblem(name, "empty file")
+            return
+    kind = kind_of(name, data)
+    if kind == "warc":
+        yield from read_warc(name, data)
+        return
+    what = sniff_binary(data)
+    if what:
+        yield IngestProblem(name, f"not a text article: {what}")
+        return
+    if kind == "feed":
+        yield from read_feed(name, data)
+    elif kind == "jsonl":
+        yield from read_jsonl(name, data)
+    else:
+        yield RawDocument(source=name, data=data, content_type=kind)
+
+
+def read_sources(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+    """Every document named by `paths`, in order, with a problem for each input that fails."""
+    for p in expand(paths):
+        if isinstance(p, IngestProblem):
+            yield p
+            continue
+        if p == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+            name = "<stdin>"
+        else:
+            name = os.path.abspath(p)
+            try:
+                size = os.path.getsize(p)
+                if size > max_bytes:
+                    yield IngestProblem(name, f"file too large ({size / 1e6:.1f} MB > limit {max_bytes / 1e6:.0f} MB; see --max-bytes)")
+                    continue
+                with open(p, "rb") as fh:
+                    data = fh.read(max_bytes + 1)
+            except OSError as e:
+                yield IngestProblem(name, f"cannot read: {e.strerror or e}")
+                continue
+        if len(data) > max_bytes:
+            yield IngestProblem(name, f"input too large (> limit {max_bytes / 1e6:.0f} MB; see --max-bytes)")
+            continue
+        yield from read_one(name, data, max_bytes)
+
+
+__all__ = ["expand", "kind_of", "read_one", "read_sources"]

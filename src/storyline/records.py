@@ -1,0 +1,153 @@
+"""The typed records that flow forward through the pipeline.
+
+Each stage takes records of the previous stage and returns new ones; nothing here knows about
+SQL, the CLI or the models, so every stage can be tested and parallelised on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input document as read from a file, feed entry, JSON line or WARC record."""
+
+    source: str  # path or URL it came from (for display and provenance)
+    data: bytes  # the raw input, kept in the store
+    content_type: str  # "text", "html", "json"
+    url: str | None = None  # canonical URL when the input gives one
+    meta: dict[str, Any] = field(default_factory=dict)  # metadata the container gave (feed, JSONL)
+
+
+@dataclass(frozen=True)
+class IngestProblem:
+    """A document that could not be turned into an article, with a one-line reason."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: the body paragraphs and the metadata found beside them.
+
+    Unknown metadata is None, never guessed; `published_note` says how a date was obtained when it
+    was not printed in full (for example a year inferred from "Aug. 30" plus "on Wednesday").
+    """
+
+    id: str
+    key: str  # what identifies "the same article" across versions (URL, or content hash)
+    content_hash: str
+    source: str
+    url: str | None
+    title: str | None
+    outlet: str | None
+    byline: str | None
+    published: str | None  # ISO 8601 date or datetime
+    published_note: str | None
+    dateline: str | None
+    standfirst: str | None
+    paragraphs: tuple[str, ...]
+    photo_credits: tuple[str, ...] = ()
+    language: str | None = None
+    raw: bytes = b""
+    content_type: str = "text"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    idx: int
+    paragraph: int
+    start: int  # character offsets into Article.text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named-entity mention with the in-article canonical name it resolves to."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, ...
+    canonical: str
+
+
+@dataclass(frozen=True)
+class AnalyzedArticle:
+    article: Article
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    vector: tuple[float, ...]  # document embedding (title + lead), unit length
+    terms: dict[str, int] = field(default_factory=dict)  # content words (nouns, names, numbers) -> count
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    id: str
+    source: str
+    outlet: str | None
+    published: str | None
+    title: str | None
+    copy_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    id: int
+    title: str
+    articles: tuple[StoryArticle, ...]
+    related: tuple[int, ...]
+    first_date: str | None
+    last_date: str | None
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({outlet_label(a) for a in self.articles if a.copy_of is None})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "first_date": self.first_date,
+            "last_date": self.last_date,
+            "outlets": self.outlets,
+            "articles": [asdict(a) for a in self.articles],
+            "related": list(self.related),
+        }
+
+
+def outlet_label(a: StoryArticle | Article) -> str:
+    """Name an outlet for counting: unknown outlets count once per article, never merged."""
+    return a.outlet or f"unknown outlet ({a.source.rsplit('/', 1)[-1]})"
+
+
+@dataclass
+class StoryState:
+    """What clustering needs to know of a story; the store keeps it between runs."""
+
+    id: int
+    vector_sum: np.ndarray
+    n: int
+    keys: dict[str, int] = field(default_factory=dict)  # key -> number of member articles with it
+    first_date: str | None = None
+    last_date: str | None = None
+
+    @property
+    def centroid(self) -> np.ndarray:
+        norm = float(np.linalg.norm(self.vector_sum))
+        return self.vector_sum / norm if norm else self.vector_sum

@@ -1,0 +1,356 @@
+"""The SQLite store: the only module that speaks SQL, and the seam between runs.
+
+One file in WAL mode; writers take the lock up front (BEGIN IMMEDIATE) and wait for each other
+(busy timeout) instead of failing; every ingest batch is one transaction, so a killed run leaves
+whole batches or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storyline.records import AnalyzedArticle, Article, Mention, Sentence, Story, StoryArticle, StoryState
+
+SCHEMA_VERSION = 1
+# version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
+MIGRATIONS: dict[int, str] = {}
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says why in one line."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _f32(v: Iterable[float] | np.ndarray) -> bytes:
+    return np.asarray(v, dtype=np.float32).tobytes()
+
+
+class Store:
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        self.path = str(path)
+        try:
+            if readonly:
+                if not Path(self.path).exists():
+                    raise StoreError(f"{self.path}: no such store (run `storyline ingest` first)")
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None, timeout=60)
+            else:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+            self.db.execute("PRAGMA busy_timeout = 60000")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.row_factory = sqlite3.Row
+            if not readonly:
+                self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot open store: {e}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        with self.transaction():
+            self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = self.db.execute("SELECT version FROM schema_version").fetchone()
+            version = row[0] if row else 0
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: store has schema {version}, newer than this storyline ({SCHEMA_VERSION})")
+            if version == 0:
+                sql = resources.files("storyline.store").joinpath("schema.sql").read_text("utf-8")
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute("INSERT INTO schema_version VALUES (1)")
+                version = 1
+            for v in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[v].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute("UPDATE schema_version SET version = ?", (v,))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # -- ingest side ------------------------------------------------------------------------
+    def has_content(self, content_hash: str) -> bool:
+        return self.db.execute("SELECT 1 FROM article_versions WHERE content_hash = ?", (content_hash,)).fetchone() is not None
+
+    def save_article(self, a: AnalyzedArticle, minhash: tuple[int, ...]) -> bool:
+        """Store an article (or a new version of one); True when it is new, False for a new version."""
+        art = a.article
+        now = _now()
+        row = self.db.execute("SELECT id, version FROM articles WHERE key = ?", (art.key,)).fetchone()
+        version = (row["version"] + 1) if row else 1
+        values = (
+            art.content_hash, version, art.source, art.url, art.title, art.outlet, art.byline, art.published,
+            art.published_note, art.dateline, art.standfirst, art.text, json.dumps(list(art.photo_credits)),
+            art.language, art.content_type, art.raw, _f32(a.vector), np.asarray(minhash, dtype=np.uint64).tobytes(),
+        )  # fmt: skip
+        if row:
+            self.db.execute(
+                """UPDATE articles SET content_hash=?, version=?, source=?, url=?, title=?, outlet=?, byline=?,
+                   published=?, published_note=?, dateline=?, standfirst=?, text=?, photo_credits=?, language=?,
+                   content_type=?, raw=?, vector=?, minhash=?, ingested_at=? WHERE id=?""",
+                (*values, now, art.id),
+            )
+            for table in ("sentences", "mentions", "lsh_bands"):
+                self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (art.id,))
+        else:
+            self.db.execute(
+                """INSERT INTO articles (content_hash, version, source, url, title, outlet, byline, published,
+                   published_note, dateline, standfirst, text, photo_credits, language, content_type, raw, vector,
+                   minhash, ingested_at, id, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (*values, now, art.id, art.key),
+            )
+        self.db.execute(
+            "INSERT INTO article_versions VALUES (?,?,?,?,?,?,?,?)",
+            (art.id, version, art.content_hash, art.source, art.title, art.text, art.raw, now),
+        )
+        self.db.executemany(
+            "INSERT INTO sentences VALUES (?,?,?,?,?,?)",
+            [(art.id, s.idx, s.paragraph, s.start, s.end, s.text) for s in a.sentences],
+        )
+        self.db.executemany(
+            "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
+            [(art.id, m.sentence, m.start, m.end, m.text, m.label, m.canonical) for m in a.mentions],
+        )
+        return row is None
+
+    def add_bands(self, article_id: str, bands: list[str]) -> None:
+        self.db.executemany("INSERT INTO lsh_bands VALUES (?, ?)", [(b, article_id) for b in bands])
+
+    def copy_candidates(self, bands: list[str], exclude: str) -> list[tuple[str, tuple[int, ...]]]:
+        """Articles sharing an LSH band with these, with their signatures."""
+        if not bands:
+            return []
+        marks = ",".join("?" * len(bands))
+        rows = self.db.execute(
+            f"""SELECT a.id, a.minhash FROM articles a WHERE a.id IN
+                (SELECT DISTINCT article_id FROM lsh_bands WHERE band IN ({marks})) AND a.id != ?""",
+            (*bands, exclude),
+        ).fetchall()
+        return [(r["id"], tuple(np.frombuffer(r["minhash"], dtype=np.uint64).tolist())) for r in rows]
+
+    def mark_copy(self, article_id: str, original: str, similarity: float) -> None:
+        self.db.execute("UPDATE articles SET copy_of=?, copy_similarity=? WHERE id=?", (original, similarity, article_id))
+
+    def count_keys(self, keys: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO key_df VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET df = df + 1", [(k,) for k in keys]
+        )
+
+    def key_dfs(self, keys: list[str]) -> tuple[dict[str, int], int]:
+        """Document frequency of each key, and the number of articles (for IDF)."""
+        out: dict[str, int] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update({r[0]: r[1] for r in self.db.execute(f"SELECT key, df FROM key_df WHERE key IN ({marks})", chunk)})
+        n = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return out, n
+
+    def story_candidates(self, keys: list[str], limit: int = 50) -> list[StoryState]:
+        """Stories sharing the most of these keys: an inverted-index lookup, not a scan."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"""SELECT s.* FROM stories s JOIN (SELECT story_id, count(*) AS c FROM story_keys
+                WHERE key IN ({marks}) GROUP BY story_id ORDER BY c DESC LIMIT ?) k ON k.story_id = s.id""",
+            (*keys, limit),
+        ).fetchall()
+        return [self._state(r) for r in rows]
+
+    def story_state(self, story_id: int) -> StoryState:
+        return self._state(self.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone())
+
+    @staticmethod
+    def _state(r: sqlite3.Row) -> StoryState:
+        return StoryState(
+            id=r["id"],
+            vector_sum=np.frombuffer(r["vector_sum"], dtype=np.float32).copy(),
+            n=r["n"],
+            keys=json.loads(r["keys"]),
+            first_date=r["first_date"],
+            last_date=r["last_date"],
+        )
+
+    def save_story(self, s: StoryState, title: str) -> int:
+        """Insert or update a story; id 0 means new. Returns the story's id."""
+        now = _now()
+        keys = json.dumps(s.keys, sort_keys=True)
+        if s.id:
+            self.db.execute(
+                "UPDATE stories SET title=?, n=?, first_date=?, last_date=?, vector_sum=?, keys=?, updated_at=? WHERE id=?",
+                (title, s.n, s.first_date, s.last_date, _f32(s.vector_sum), keys, now, s.id),
+            )
+            story_id = s.id
+        else:
+            cur = self.db.execute(
+                "INSERT INTO stories (title, n, first_date, last_date, vector_sum, keys, created_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (title, s.n, s.first_date, s.last_date, _f32(s.vector_sum), keys, now, now),
+            )
+            story_id = int(cur.lastrowid or 0)
+        self.db.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, story_id) for k in s.keys])
+        return story_id
+
+    def add_member(self, article_id: str, story_id: int, score: float | None) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO story_articles VALUES (?,?,?,?)", (article_id, story_id, score, _now())
+        )
+
+    def story_of(self, article_id: str) -> int | None:
+        row = self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def link(self, a: int, b: int, score: float) -> None:
+        if a == b:
+            return
+        lo, hi = min(a, b), max(a, b)
+        self.db.execute(
+            "INSERT INTO story_links VALUES (?,?,?) ON CONFLICT(a, b) DO UPDATE SET score = max(score, excluded.score)",
+            (lo, hi, score),
+        )
+
+    def member_vectors(self, story_id: int) -> list[tuple[str, str | None, np.ndarray]]:
+        rows = self.db.execute(
+            """SELECT a.id, a.title, a.vector FROM articles a JOIN story_articles m ON m.article_id = a.id
+               WHERE m.story_id = ? AND a.copy_of IS NULL""",
+            (story_id,),
+        ).fetchall()
+        return [(r["id"], r["title"], np.frombuffer(r["vector"], dtype=np.float32)) for r in rows]
+
+    # -- read side --------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        return {
+            t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("articles", "article_versions", "stories", "sentences", "mentions")
+        }
+
+    def stories(self, ids: list[int] | None = None) -> list[Story]:
+        where, args = "", []
+        if ids is not None:
+            where = f"WHERE s.id IN ({','.join('?' * len(ids))})"
+            args = ids
+        rows = self.db.execute(f"SELECT * FROM stories s {where} ORDER BY coalesce(first_date, '9999'), id", args).fetchall()
+        members: dict[int, list[StoryArticle]] = {}
+        for r in self.db.execute(
+            f"""SELECT m.story_id, a.id, a.source, a.outlet, a.published, a.title, a.copy_of FROM story_articles m
+                JOIN articles a ON a.id = m.article_id {where.replace('s.id', 'm.story_id')}
+                ORDER BY coalesce(a.published, '9999'), a.ingested_at, a.id""",
+            args,
+        ):
+            members.setdefault(r["story_id"], []).append(
+                StoryArticle(r["id"], r["source"], r["outlet"], r["published"], r["title"], r["copy_of"])
+            )
+        links: dict[int, list[int]] = {}
+        for r in self.db.execute("SELECT a, b FROM story_links ORDER BY score DESC"):
+            links.setdefault(r["a"], []).append(r["b"])
+            links.setdefault(r["b"], []).append(r["a"])
+        return [
+            Story(
+                id=r["id"],
+                title=r["title"],
+                articles=tuple(members.get(r["id"], [])),
+                related=tuple(links.get(r["id"], [])),
+                first_date=r["first_date"],
+                last_date=r["last_date"],
+            )
+            for r in rows
+        ]
+
+    def story(self, story_id: int) -> Story | None:
+        found = self.stories([story_id])
+        return found[0] if found else None
+
+    def article_ids(self, story_id: int | None = None) -> list[str]:
+        if story_id is None:
+            rows = self.db.execute("SELECT id FROM articles ORDER BY coalesce(published, '9999'), ingested_at, id")
+        else:
+            rows = self.db.execute(
+                """SELECT a.id FROM articles a JOIN story_articles m ON m.article_id = a.id WHERE m.story_id = ?
+                   ORDER BY coalesce(a.published, '9999'), a.ingested_at, a.id""",
+                (story_id,),
+            )
+        return [r[0] for r in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        r = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if r is None:
+            return None
+        return Article(
+            id=r["id"], key=r["key"], content_hash=r["content_hash"], source=r["source"], url=r["url"],
+            title=r["title"], outlet=r["outlet"], byline=r["byline"], published=r["published"],
+            published_note=r["published_note"], dateline=r["dateline"], standfirst=r["standfirst"],
+            paragraphs=tuple(r["text"].split("\n\n")), photo_credits=tuple(json.loads(r["photo_credits"])),
+            language=r["language"], raw=r["raw"], content_type=r["content_type"],
+        )  # fmt: skip
+
+    def article_extra(self, article_id: str) -> dict[str, Any]:
+        """Store-side facts about an article: version, copy, story, ingest time."""
+        r = self.db.execute(
+            """SELECT a.version, a.copy_of, a.copy_similarity, a.ingested_at, m.story_id FROM articles a
+               LEFT JOIN story_articles m ON m.article_id = a.id WHERE a.id = ?""",
+            (article_id,),
+        ).fetchone()
+        return dict(r) if r else {}
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        return [
+            Sentence(r["idx"], r["paragraph"], r["start"], r["end"], r["text"])
+            for r in self.db.execute("SELECT * FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,))
+        ]
+
+    def mentions(self, article_id: str) -> list[Mention]:
+        return [
+            Mention(r["sentence"], r["start"], r["end"], r["text"], r["label"], r["canonical"])
+            for r in self.db.execute("SELECT * FROM mentions WHERE article_id = ? ORDER BY start", (article_id,))
+        ]
+
+    def find_articles(self, prefix: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT 5", (prefix + "%",))]
+
+    # -- sentence embeddings cache ------------------------------------------------------------
+    def cached_vectors(self, hashes: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(f"SELECT hash, vector FROM sentence_vectors WHERE hash IN ({marks})", chunk):
+                out[r[0]] = np.frombuffer(r[1], dtype=np.float32)
+        return out
+
+    def cache_vectors(self, items: dict[str, np.ndarray]) -> None:
+        rows = [(h, _f32(v)) for h, v in items.items()]
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO sentence_vectors VALUES (?, ?)", rows)

@@ -1,0 +1,1 @@
+"""Stories: near-duplicate copies, incremental clustering, storyline links."""
