@@ -114,7 +114,9 @@ def ingest(
     def flush() -> None:
         if not pending:
             return
-        analyzed = analyze_batch(pending)
+        # Dated articles first: they anchor stories in time, so an undated article that follows is
+        # compared with stories whose dates are known, whatever order the files came in.
+        analyzed = sorted(analyze_batch(pending), key=lambda a: a.article.published is None)
         with store.transaction():
             for a in analyzed:
                 place(store, a, report)

@@ -16,8 +16,8 @@ import numpy as np
 
 from storyline.records import AnalyzedArticle, StoryState
 
-JOIN_THRESHOLD = 0.62
-LINK_THRESHOLD = 0.42
+JOIN_THRESHOLD = 0.40
+LINK_THRESHOLD = 0.30
 WINDOW_DAYS = 4
 MAX_KEYS = 25
 

@@ -1,0 +1,323 @@
+"""The `storyline` command: argument parsing, progress bars and printing; the stages do the work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DB = os.environ.get("STORYLINE_DB", "storyline.db")
+
+EPILOG = """\
+examples:
+  storyline ingest articles/ feed.xml crawl.warc.gz --db news.db
+  storyline stories --db news.db
+  storyline dossier 1 --format html -o story-1.html --db news.db
+  storyline run articles/ -o out/            # everything in one go
+
+Machine output: --json on stories, articles, show; dossier --format json (schema: storyline schema).
+"""
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def _err(msg: str) -> None:
+    print(f"storyline: {msg}", file=sys.stderr)
+
+
+def _store(db: str, readonly: bool = False) -> Any:
+    from storyline.store.repo import Store, StoreError
+
+    try:
+        return Store(db, readonly=readonly)
+    except StoreError as e:
+        raise CliError(str(e)) from None
+
+
+@contextmanager
+def _progress(enabled: bool, label: str) -> Iterator[Any]:
+    """A rich progress display on a terminal; a no-op callback in pipes or with --quiet."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} documents"),
+        TimeElapsedColumn(),
+        TextColumn("[dim]{task.fields[current]}"),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None, current="")
+        yield lambda source: bar.update(task, advance=1, current=str(source)[-60:])
+
+
+def _ingest(args: argparse.Namespace, db: str) -> Any:
+    from storyline.engine.local import ingest
+
+    store = _store(db)
+    show = not args.quiet and sys.stderr.isatty()
+    try:
+        with _progress(show, "ingesting") as cb:
+            report = ingest(store, args.paths, batch_size=args.batch_size, max_bytes=args.max_bytes, progress=cb)
+    finally:
+        store.close()
+    for p in report.problems:
+        _err(f"skipped {p}")
+    if not args.quiet:
+        print(f"{report.summary()} (store: {db})", file=sys.stderr)
+    return report
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    report = _ingest(args, args.db)
+    if args.json:
+        print(json.dumps({
+            "ingested": report.ingested, "new_versions": report.new_versions, "unchanged": report.unchanged,
+            "copies": report.copies, "stories": sorted(report.stories),
+            "skipped": [{"source": p.source, "reason": p.reason} for p in report.problems],
+        }, indent=2))  # fmt: skip
+    nothing = report.ingested + report.new_versions + report.unchanged == 0
+    return 1 if nothing else 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    with _store(args.db, readonly=True) as store:
+        stories = store.stories()
+    if args.json:
+        print(json.dumps([s.to_dict() for s in stories], ensure_ascii=False, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for col in ("id", "title", "articles", "outlets", "first", "last", "related"):
+        table.add_column(col, overflow="fold")
+    for s in stories:
+        table.add_row(
+            str(s.id), s.title, str(len(s.articles)), str(len(s.outlets)), s.first_date or "", s.last_date or "",
+            ",".join(map(str, s.related)),
+        )  # fmt: skip
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    return 0
+
+
+def _article_json(store: Any, article_id: str) -> dict[str, Any]:
+    from storyline.dossier import article_record
+
+    art = store.article(article_id)
+    return article_record(art, store.article_extra(article_id))
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    with _store(args.db, readonly=True) as store:
+        if args.story is not None and store.story(args.story) is None:
+            raise CliError(f"no story {args.story} in {args.db}")
+        ids = store.article_ids(args.story)
+        if args.json:
+            print(json.dumps([_article_json(store, i) for i in ids], ensure_ascii=False, indent=2))
+            return 0
+        for i in ids:
+            a = store.article(i)
+            extra = store.article_extra(i)
+            copy = f" (copy of {extra['copy_of']})" if extra.get("copy_of") else ""
+            print(f"{a.id}\t{(a.published or '')[:10]:10}\t{a.outlet or '-'}\t{a.title or '(untitled)'}{copy}")
+    return 0
+
+
+def _resolve_article(store: Any, ref: str) -> str:
+    found = store.find_articles(ref)
+    if not found:
+        raise CliError(f"no article {ref!r} (see `storyline articles`)")
+    if len(found) > 1 and ref not in found:
+        raise CliError(f"article id {ref!r} is ambiguous: {', '.join(found)}")
+    return ref if ref in found else found[0]
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _store(args.db, readonly=True) as store:
+        aid = _resolve_article(store, args.article)
+        if args.raw:
+            sys.stdout.buffer.write(store.article(aid).raw)
+            return 0
+        rec = _article_json(store, aid)
+    if args.json:
+        print(json.dumps(rec, ensure_ascii=False, indent=2))
+        return 0
+    print(rec["title"] or "(untitled)")
+    print("=" * min(80, len(rec["title"] or "(untitled)")))
+    for key in ("id", "source", "outlet", "byline", "published", "published_note", "dateline", "story", "copy_of"):
+        if rec.get(key) is not None:
+            print(f"{key + ':':16}{rec[key]}")
+    if rec.get("standfirst"):
+        print(f"\n{rec['standfirst']}")
+    print()
+    print(rec["text"])
+    return 0
+
+
+def _dossier(store: Any, story_id: int, sentences: int) -> dict[str, Any]:
+    from storyline.dossier import build_dossier
+
+    try:
+        return build_dossier(store, story_id, summary_sentences=sentences)
+    except KeyError:
+        raise CliError(f"no story {story_id} (see `storyline stories`)") from None
+
+
+def cmd_dossier(args: argparse.Namespace) -> int:
+    from storyline.present import render_dossier
+
+    with _store(args.db) as store:
+        text = render_dossier(_dossier(store, args.story, args.sentences), args.format)
+    if args.output and args.output != "-":
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from storyline.present import render_dossier, render_index
+
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    db = args.db or str(out / "storyline.db")
+    report = _ingest(args, db)
+    if report.ingested + report.new_versions + report.unchanged == 0:
+        _err("nothing could be ingested")
+        return 1
+    index = []
+    with _store(db) as store:
+        stories = store.stories()
+        show = not args.quiet and sys.stderr.isatty()
+        with _progress(show, "writing dossiers") as cb:
+            for s in stories:
+                dossier = _dossier(store, s.id, args.sentences)
+                files = {fmt: f"story-{s.id}.{fmt}" for fmt in ("md", "html", "json")}
+                for fmt, name in files.items():
+                    (out / name).write_text(render_dossier(dossier, fmt), encoding="utf-8")
+                index.append({**s.to_dict(), "files": files})
+                if cb:
+                    cb(f"story {s.id}")
+    for fmt in ("md", "html", "json"):
+        (out / f"index.{fmt}").write_text(render_index(index, fmt), encoding="utf-8")
+    print(f"{len(index)} stories from {report.seen - len(report.problems)} articles; dossiers in {out}/")
+    print(f"open {out / 'index.html'}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    sys.stdout.write(resources.files("storyline.present").joinpath("dossier.schema.json").read_text("utf-8"))
+    return 0
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from storyline import __version__
+    from storyline.ingest import DEFAULT_MAX_BYTES
+
+    p = argparse.ArgumentParser(
+        prog="storyline",
+        description="Turn news articles into stories and source-attributed dossiers, offline.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"storyline {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def db_arg(sp: argparse.ArgumentParser, default: str | None = DEFAULT_DB) -> None:
+        sp.add_argument("--db", default=default, help=f"SQLite store (default: {default or 'OUTDIR/storyline.db'}; env STORYLINE_DB)")
+
+    def ingest_args(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive), globs, or - for stdin")
+        sp.add_argument("--batch-size", type=_positive, default=32, help="articles analysed and committed together (default 32)")
+        sp.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this (default 50 MB)")
+        sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+
+    sp = sub.add_parser("ingest", help="read articles into the store and cluster them into stories",
+                        description="Read plain text, HTML (.html, .html.gz), JSON Lines, RSS/Atom and WARC files, "
+                        "clean them, and add them to stories. Re-ingesting the same article does nothing; a changed "
+                        "article with the same URL is stored as a new version. Exit status is 1 only when nothing "
+                        "could be ingested.")  # fmt: skip
+    ingest_args(sp)
+    db_arg(sp)
+    sp.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("stories", help="list stories", description="List stories: id, title, articles, outlets, dates.")
+    db_arg(sp)
+    sp.add_argument("--json", action="store_true", help="JSON list of stories with their articles and related stories")
+    sp.set_defaults(func=cmd_stories)
+
+    sp = sub.add_parser("articles", help="list articles", description="One line per article: id, date, outlet, title.")
+    db_arg(sp)
+    sp.add_argument("--story", type=int, help="only the articles of this story")
+    sp.add_argument("--json", action="store_true", help="full article records as a JSON list")
+    sp.set_defaults(func=cmd_articles)
+
+    sp = sub.add_parser("show", help="show one article's cleaned text and metadata",
+                        description="Show one article (an id or a unique id prefix).")  # fmt: skip
+    sp.add_argument("article", metavar="ARTICLE_ID")
+    db_arg(sp)
+    sp.add_argument("--json", action="store_true", help="id, source, title, outlet, byline, published, dateline, text, ...")
+    sp.add_argument("--raw", action="store_true", help="print the input exactly as it was read")
+    sp.set_defaults(func=cmd_show)
+
+    sp = sub.add_parser("dossier", help="write one story's dossier (md, json, html)",
+                        description="Build a story's dossier: articles, shared entities and a summary citing its sources.")  # fmt: skip
+    sp.add_argument("story", type=int, metavar="STORY_ID")
+    db_arg(sp)
+    sp.add_argument("--format", "-f", choices=("md", "json", "html"), default="md")
+    sp.add_argument("-o", "--output", help="file to write (default: standard output)")
+    sp.add_argument("--sentences", type=_positive, default=5, help="summary length in sentences (default 5)")
+    sp.set_defaults(func=cmd_dossier)
+
+    sp = sub.add_parser("run", help="ingest PATHs and write every story's dossier plus an index to OUTDIR",
+                        description="Ingest, cluster and write story-N.{md,html,json} and index.{md,html,json}.")  # fmt: skip
+    ingest_args(sp)
+    sp.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder for the dossiers")
+    db_arg(sp, default=None)
+    sp.add_argument("--sentences", type=_positive, default=5, help="summary length in sentences (default 5)")
+    sp.set_defaults(func=cmd_run)
+
+    sp = sub.add_parser("schema", help="print the JSON Schema of dossiers")
+    sp.set_defaults(func=cmd_schema)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CliError as e:
+        _err(str(e))
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        _err("interrupted; everything committed so far is kept")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
