@@ -64,8 +64,12 @@ def place(store: Store, a: AnalyzedArticle, report: IngestReport) -> None:
     if copy is not None:
         original, similarity = copy
         story = store.story_of(original)
-        if story is not None:
-            store.mark_copy(art.id, original, similarity)
+        old = store.article(original)
+        if story is not None and old is not None:
+            if dedup.new_is_original(art, old):  # the wire copy arrived after a reprint of it
+                store.mark_copy(original, art.id, similarity)
+            else:
+                store.mark_copy(art.id, original, similarity)
             store.add_member(art.id, story, similarity)
             report.copies += 1
             report.stories.add(story)

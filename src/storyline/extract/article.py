@@ -6,6 +6,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import json
+import logging
 import re
 
 from storyline.extract import dates
@@ -23,16 +24,39 @@ class ExtractError(ValueError):
     """The document holds no article we can use; the message is the one-line reason."""
 
 
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its parse errors become our one-line reasons
+logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
+
+
+def _html_blocks(html: bytes | str) -> str:
+    """Plain text of an HTML fragment, one block element per line (for short feed/JSON bodies)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    lines = [" ".join(el.text_content().split()) for el in root.iter() if isinstance(el.tag, str) and el.tag in _BLOCKS]
+    lines = [x for x in lines if x]
+    return "\n\n".join(lines) if lines else " ".join(root.text_content().split())
+
+
 def _html_to_cleaned(html: bytes | str, today: dt.date | None, url: str | None = None) -> Cleaned:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
-    )
-    if doc is None:
-        raise ExtractError("no article text found in the HTML")
-    meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
+        )
+    except Exception:  # noqa: BLE001 - a page trafilatura cannot parse gets the plain fallback
+        doc = None
+    meta = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
     text = meta.get("text") or ""
+    if not text.strip():
+        text = _html_blocks(html)
     if not text.strip():
         raise ExtractError("no article text found in the HTML")
     title = meta.get("title") or None

@@ -30,6 +30,8 @@ _WIDGETS = re.compile(
     r"|more on this story|top stories|you may also like|recommended|connect with us|follow us(?: on \w+)?"
     r"|sign up|subscribe|log ?in|sign in|register|skip to (?:main )?content|menu|search|home|close"
     r"|thank you for registering|thanks for signing up|back to top|listen to (?:this )?article.*"
+    r"|share or comment on this article:?|comments? \(?\d+\)?|\(?\d+\)? comments?|share what you think|join the conversation"
+    r"|log in to comment|the comments below have not been moderated\.?|related topics|related internet links"
     r"|notifications can be managed in browser preferences\.?|accept(?: all)? cookies|manage cookies)\.?$",
     re.I,
 )
@@ -40,6 +42,14 @@ _WIDGET_PHRASES = re.compile(
     r"|support (?:our|independent) journalism|make a (?:donation|contribution)|this article (?:was|is) (?:amended|updated))",
     re.I,
 )
+# Lines after which only comment threads, share bars and link lists follow.
+_SECTION_END = re.compile(
+    r"^(?:share or comment on this article|comments? \(?\d+\)?|\(?\d+\)? comments?|join the conversation|log in to comment"
+    r"|click to comment|view (?:all )?comments|latest headlines|most read|more on this story|related topics"
+    r"|share this (?:post|article|story)(?: via)?)\b",
+    re.I,
+)
+_APPEAL_WORDS = re.compile(r"\b(?:contribut\w*|donat\w*|subscri\w*|paywall|membership|support(?:ing)? us)\b", re.I)
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣*]|-(?=\s))\s*")
 _END = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$|[\"”’]\s*$")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]*’(?!\w)")
@@ -101,7 +111,7 @@ def _reader_appeal(line: str) -> bool:
     if line[:1] in "“\"‘'":
         return False
     bare = _QUOTED.sub(" ", line)
-    return bool(_YOU.search(bare) and _WE.search(bare))
+    return bool(_WE.search(bare) and (_YOU.search(bare) or _APPEAL_WORDS.search(bare)))
 
 
 def clean_lines(lines: list[str], title: str | None = None, today: dt.date | None = None) -> Cleaned:
@@ -117,7 +127,7 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
     # 1. Fixed widgets, metadata lines, reader appeals.
     for i, line in enumerate(lines):
         outlet = outlet_from_line(line)
-        if outlet and (words(line) <= 12 or "notifications" in line.lower()):
+        if outlet and (words(line) <= 12 or re.search(r"\b(?:notifications|alerts) from\b", line, re.I)):
             out.outlet = out.outlet or outlet
             kind[i] = "outlet line"
         elif _WIDGETS.match(line) or (_WIDGET_PHRASES.search(line) and words(line) <= 40):
@@ -210,7 +220,12 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
     if body_start is None:
         meta_at = [i for i in range(n) if kind[i] in ("byline", "date line") and i > title_at]
         if meta_at and meta_at[0] <= title_at + 6:
-            body_start = next((i for i in kept if i > meta_at[-1]), None)
+            # the body starts at the first real sentence after the byline/date block
+            body_start = next((i for i in kept if i > meta_at[-1] and sentence_like(lines[i]) and words(lines[i]) >= 8), None)
+            for i in kept:
+                if body_start is not None and meta_at[-1] < i < body_start:
+                    kind[i] = "widget"
+            kept = [i for i in kept if kind[i] is None]
     standfirst = [i for i in kept if i > title_at and (body_start is not None and i < body_start)]
     if body_start is None:  # bullets right under the headline are a standfirst too
         for i in kept:
@@ -226,12 +241,19 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
     # 9. Widgets before the headline and after the last body sentence.
     kept = [i for i in range(n) if kind[i] is None]
     for i in kept:
-        if i < title_at and not sentence_like(lines[i]):
+        if i < title_at:
             kind[i] = "widget"
     last_sentence = max((i for i in kept if sentence_like(lines[i])), default=-1)
     for i in kept:
-        if i > last_sentence and words(lines[i]) <= 8:
+        if i > last_sentence and words(lines[i]) <= 20:
             kind[i] = "widget"
+    # 10. After a "comments" / "most read" / "share this article" marker only short widget lines follow.
+    body = [i for i in range(n) if kind[i] is None]
+    ends = [i for i in range(n) if _SECTION_END.match(lines[i]) and len([b for b in body if b < i]) >= 2]
+    if ends:
+        for i in body:
+            if i > ends[0] and words(lines[i]) < 15:
+                kind[i] = "after the article"
 
     for i in range(n):
         if kind[i] is None:

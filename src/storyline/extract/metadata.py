@@ -10,7 +10,7 @@ import re
 _NAME = r"[A-Z][A-Za-z'’.-]+"
 _OUTLET_LINE = [
     re.compile(r"^(?:published|posted|first published)\s*:?\s*(?:[\w ,:]+?\s)?by\s+(?P<o>[A-Z][\w&.'’ -]{1,60}?)\s*\.?$", re.I),
-    re.compile(r"\bnotifications from (?P<o>(?:The )?[A-Z][\w&'’-]+(?: [A-Z][\w&'’-]+){0,4})\b"),
+    re.compile(r"\b(?:notifications|alerts|updates) from (?:the )?(?P<o>(?:The )?[A-Z][\w&'’-]+(?: [A-Z][\w&'’-]+){0,4})\b"),
     re.compile(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<o>[A-Z][\w&.'’ -]{1,60}?)\.?(?:\s+all rights reserved\.?)?$", re.I),
     re.compile(r"^source\s*:\s*(?P<o>[A-Z][\w&.'’ -]{1,60}?)\.?$", re.I),
 ]

@@ -161,7 +161,10 @@ class Store:
         return [(r["id"], tuple(np.frombuffer(r["minhash"], dtype=np.uint64).tolist())) for r in rows]
 
     def mark_copy(self, article_id: str, original: str, similarity: float) -> None:
+        """Mark a copy; copies of the copy now point at the original too."""
         self.db.execute("UPDATE articles SET copy_of=?, copy_similarity=? WHERE id=?", (original, similarity, article_id))
+        self.db.execute("UPDATE articles SET copy_of=? WHERE copy_of=?", (original, article_id))
+        self.db.execute("UPDATE articles SET copy_of=NULL, copy_similarity=NULL WHERE id=?", (original,))
 
     def count_keys(self, keys: Iterable[str]) -> None:
         self.db.executemany(

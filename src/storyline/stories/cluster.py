@@ -16,7 +16,7 @@ import numpy as np
 
 from storyline.records import AnalyzedArticle, StoryState
 
-JOIN_THRESHOLD = 0.40
+JOIN_THRESHOLD = 0.35
 LINK_THRESHOLD = 0.30
 WINDOW_DAYS = 4
 MAX_KEYS = 25

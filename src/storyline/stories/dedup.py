@@ -12,6 +12,8 @@ import re
 import numpy as np
 from datasketch import MinHash
 
+from storyline.records import Article
+
 NUM_PERM = 128
 BANDS = 32  # 32 bands x 4 rows: pairs above Jaccard ~0.5 share a band with high probability
 ROWS = NUM_PERM // BANDS
@@ -51,3 +53,13 @@ def find_copy(sig: tuple[int, ...], candidates: list[tuple[str, tuple[int, ...]]
     if best and best[1] >= COPY_THRESHOLD:
         return best
     return None
+
+
+def new_is_original(new: Article, old: Article) -> bool:
+    """Which of two copies is the original: the outlet named in the wire dateline, else the earlier one."""
+    for a, b in ((new, old), (old, new)):
+        if a.outlet and b.dateline and f"({a.outlet})" in b.dateline and b.outlet != a.outlet:
+            return a is new
+    if new.published and old.published and new.published[:10] != old.published[:10]:
+        return new.published < old.published
+    return False

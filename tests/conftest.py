@@ -1,0 +1,57 @@
+"""Shared fixtures: real files, a real SQLite store, the real models (loaded once per session)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "samples" / "corpus"
+SEEDS = ROOT.parent / "shared" / "samples" / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run `storyline ARGS` in this process; returns (exit code, stdout, stderr)."""
+    from storyline.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    """The shipped sample corpus ingested once into a real store file."""
+    from storyline.engine.local import ingest
+    from storyline.store.repo import Store
+
+    db = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    with Store(db) as store:
+        report = ingest(store, [str(CORPUS)])
+    assert not report.problems, report.problems
+    return db
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the sample corpus folder."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dst)
+    return dst
+
+
+def stories_json(cli, db: Path) -> list[dict]:
+    code, out, _ = cli("stories", "--db", db, "--json")
+    assert code == 0
+    return json.loads(out)
