@@ -17,11 +17,11 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fixtures import cases  # noqa: E402
+from fixtures import cases
 
-from storyline.extract import extract  # noqa: E402
-from storyline.extract.boilerplate import normalize, split_lines  # noqa: E402
-from storyline.records import RawDocument  # noqa: E402
+from storyline.extract import extract
+from storyline.extract.boilerplate import normalize, split_lines
+from storyline.records import RawDocument
 
 
 def matches(pred: str, gold: str) -> bool:
@@ -99,7 +99,7 @@ def main() -> int:
             for i, v in enumerate((tp, n_pred, n_gold)):
                 totals[sys_name][i] += v
             row.append(f"{sys_name} {prf(tp, n_pred, n_gold)[2]:.2f}")
-            if args.verbose and sys_name == "storyline" and tp != n_pred or tp != n_gold:
+            if (args.verbose and sys_name == "storyline" and tp != n_pred) or tp != n_gold:
                 if args.verbose and sys_name == "storyline":
                     for p in pred:
                         if not any(matches(p, g) for g in gold):

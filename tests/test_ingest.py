@@ -77,14 +77,23 @@ def test_each_format_lands(tmp_path, store):
     assert report.ingested == 6
     assert [p.source.endswith("export.jsonl:2") for p in report.problems] == [True]
     assert "not valid JSON" in report.problems[0].reason
-    assert _titles(store) >= {"Dock strike ends after pay deal", "New bus route links valley towns", "Library opens on Sundays", "Pool reopens"}
+    assert _titles(store) >= {
+        "Dock strike ends after pay deal",
+        "New bus route links valley towns",
+        "Library opens on Sundays",
+        "Pool reopens",
+    }
     html = next(store.article(i) for i in store.article_ids() if store.article(i).source.endswith("page.html"))
     assert html.outlet == "Harbour Times" and html.byline == "Nell Carver" and html.published.startswith("2025-05-02")
     assert html.paragraphs[0].startswith("Dock workers in Port Aldwin voted")
     assert not any("Home" in p or "©" in p for p in html.paragraphs)
-    feed = next(store.article(i) for i in store.article_ids() if store.article(i).url == "https://valley.example/bus-route")
+    feed = next(
+        store.article(i) for i in store.article_ids() if store.article(i).url == "https://valley.example/bus-route"
+    )
     assert (feed.outlet, feed.byline, feed.published) == ("Valley Gazette", "Ian Moss", "2025-05-03T10:00+00:00")
-    warc = next(store.article(i) for i in store.article_ids() if store.article(i).url == "https://harbour.example/strike")
+    warc = next(
+        store.article(i) for i in store.article_ids() if store.article(i).url == "https://harbour.example/strike"
+    )
     assert "85%" in warc.text
 
 
@@ -96,7 +105,11 @@ def test_bad_inputs_get_one_line_reasons_and_good_ones_still_land(tmp_path, stor
     (d / "report.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
     (d / "notafeed.rss").write_text("<html><body>hello</body></html>")
     (d / "broken.warc.gz").write_bytes(_warc([("https://a.example/x", ARTICLE_HTML.encode())], compress=True)[:200])
-    (d / "latin1.txt").write_bytes("Café owners protest\n\nCafé owners in Skerra protested on Monday against a new tax on outdoor tables, saying it would cost them €900 a year.\n".encode("cp1252"))
+    (d / "latin1.txt").write_bytes(
+        "Café owners protest\n\nCafé owners in Skerra protested on Monday against a new tax on outdoor tables, saying it would cost them €900 a year.\n".encode(
+            "cp1252"
+        )
+    )
     report = ingest(store, [str(d), str(tmp_path / "missing.txt")], max_bytes=10_000_000)
     reasons = {Path(p.source).name: p.reason for p in report.problems}
     assert reasons["empty.txt"] == "empty file"
@@ -124,7 +137,11 @@ def test_reingest_is_a_no_op_and_new_url_version_is_a_version(tmp_path, store):
     again = ingest(store, [str(CORPUS / "nws-wire")])
     assert again.ingested == 0 and again.unchanged == first.ingested
     assert store.counts() == counts
-    rec = {"url": "https://x.example/a", "title": "Tram line approved", "text": "The city approved a new tram line on Monday."}
+    rec = {
+        "url": "https://x.example/a",
+        "title": "Tram line approved",
+        "text": "The city approved a new tram line on Monday.",
+    }
     path = tmp_path / "a.jsonl"
     path.write_text(json.dumps(rec))
     ingest(store, [str(path)])

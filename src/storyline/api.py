@@ -52,6 +52,6 @@ class Storyline:
         self.close()
 
 
-def open(db: str | Path = "storyline.db") -> Storyline:  # noqa: A001
+def open(db: str | Path = "storyline.db") -> Storyline:
     """Open (or create) a store."""
     return Storyline(db)

@@ -246,12 +246,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def db_arg(sp: argparse.ArgumentParser, default: str | None = DEFAULT_DB) -> None:
-        sp.add_argument("--db", default=default, help=f"SQLite store (default: {default or 'OUTDIR/storyline.db'}; env STORYLINE_DB)")
+        sp.add_argument(
+            "--db",
+            default=default,
+            help=f"SQLite store (default: {default or 'OUTDIR/storyline.db'}; env STORYLINE_DB)",
+        )
 
     def ingest_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive), globs, or - for stdin")
-        sp.add_argument("--batch-size", type=_positive, default=32, help="articles analysed and committed together (default 32)")
-        sp.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="refuse inputs larger than this (default 50 MB)")
+        sp.add_argument(
+            "--batch-size", type=_positive, default=32, help="articles analysed and committed together (default 32)"
+        )
+        sp.add_argument(
+            "--max-bytes",
+            type=_positive,
+            default=DEFAULT_MAX_BYTES,
+            help="refuse inputs larger than this (default 50 MB)",
+        )
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
 
     sp = sub.add_parser("ingest", help="read articles into the store and cluster them into stories",
@@ -264,7 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the ingest report as JSON")
     sp.set_defaults(func=cmd_ingest)
 
-    sp = sub.add_parser("stories", help="list stories", description="List stories: id, title, articles, outlets, dates.")
+    sp = sub.add_parser(
+        "stories", help="list stories", description="List stories: id, title, articles, outlets, dates."
+    )
     db_arg(sp)
     sp.add_argument("--json", action="store_true", help="JSON list of stories with their articles and related stories")
     sp.set_defaults(func=cmd_stories)
@@ -279,7 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Show one article (an id or a unique id prefix).")  # fmt: skip
     sp.add_argument("article", metavar="ARTICLE_ID")
     db_arg(sp)
-    sp.add_argument("--json", action="store_true", help="id, source, title, outlet, byline, published, dateline, text, ...")
+    sp.add_argument(
+        "--json", action="store_true", help="id, source, title, outlet, byline, published, dateline, text, ..."
+    )
     sp.add_argument("--raw", action="store_true", help="print the input exactly as it was read")
     sp.set_defaults(func=cmd_show)
 

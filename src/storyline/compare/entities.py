@@ -8,16 +8,22 @@ from typing import Any
 from storyline.records import Article, Mention, outlet_label
 
 
-def shared_entities(
-    articles: list[tuple[Article, list[Mention]]], min_articles: int = 2
-) -> list[dict[str, Any]]:
+def shared_entities(articles: list[tuple[Article, list[Mention]]], min_articles: int = 2) -> list[dict[str, Any]]:
     """Entities named by at least `min_articles` articles, most widely reported first."""
     by_name: dict[str, dict[str, Any]] = {}
     for art, mentions in articles:
         for m in mentions:
             key = m.canonical.lower()
             row = by_name.setdefault(
-                key, {"name": m.canonical, "labels": Counter(), "aliases": set(), "articles": [], "outlets": set(), "mentions": 0}
+                key,
+                {
+                    "name": m.canonical,
+                    "labels": Counter(),
+                    "aliases": set(),
+                    "articles": [],
+                    "outlets": set(),
+                    "mentions": 0,
+                },
             )
             row["labels"][m.label] += 1
             row["mentions"] += 1

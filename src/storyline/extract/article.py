@@ -51,7 +51,7 @@ def _html_to_cleaned(html: bytes | str, today: dt.date | None, url: str | None =
         doc = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
         )
-    except Exception:  # noqa: BLE001 - a page trafilatura cannot parse gets the plain fallback
+    except Exception:
         doc = None
     meta = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
     text = meta.get("text") or ""

@@ -55,8 +55,12 @@ _END = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$|[\"”’]\s*$")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]*’(?!\w)")
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.I)
 _WE = re.compile(r"\b(?:we|us|our|ours)\b", re.I)
-_CAPTION_CUES = re.compile(r"\((?:L|R|left|right|centre|center|pictured)\)|, (?:left|right|centre|center|pictured),|\bpictured\b", re.I)
-_WEEKDAY_IN_TEXT = re.compile(r"\b(?:on|this|late on|early on)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_CAPTION_CUES = re.compile(
+    r"\((?:L|R|left|right|centre|center|pictured)\)|, (?:left|right|centre|center|pictured),|\bpictured\b", re.I
+)
+_WEEKDAY_IN_TEXT = re.compile(
+    r"\b(?:on|this|late on|early on)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
 
 
 def normalize(line: str) -> str:
@@ -221,7 +225,9 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
         meta_at = [i for i in range(n) if kind[i] in ("byline", "date line") and i > title_at]
         if meta_at and meta_at[0] <= title_at + 6:
             # the body starts at the first real sentence after the byline/date block
-            body_start = next((i for i in kept if i > meta_at[-1] and sentence_like(lines[i]) and words(lines[i]) >= 8), None)
+            body_start = next(
+                (i for i in kept if i > meta_at[-1] and sentence_like(lines[i]) and words(lines[i]) >= 8), None
+            )
             for i in kept:
                 if body_start is not None and meta_at[-1] < i < body_start:
                     kind[i] = "widget"

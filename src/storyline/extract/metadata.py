@@ -9,12 +9,21 @@ import re
 
 _NAME = r"[A-Z][A-Za-z'’.-]+"
 _OUTLET_LINE = [
-    re.compile(r"^(?:published|posted|first published)\s*:?\s*(?:[\w ,:]+?\s)?by\s+(?P<o>[A-Z][\w&.'’ -]{1,60}?)\s*\.?$", re.I),
-    re.compile(r"\b(?:notifications|alerts|updates) from (?:the )?(?P<o>(?:The )?[A-Z][\w&'’-]+(?: [A-Z][\w&'’-]+){0,4})\b"),
-    re.compile(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<o>[A-Z][\w&.'’ -]{1,60}?)\.?(?:\s+all rights reserved\.?)?$", re.I),
+    re.compile(
+        r"^(?:published|posted|first published)\s*:?\s*(?:[\w ,:]+?\s)?by\s+(?P<o>[A-Z][\w&.'’ -]{1,60}?)\s*\.?$", re.I
+    ),
+    re.compile(
+        r"\b(?:notifications|alerts|updates) from (?:the )?(?P<o>(?:The )?[A-Z][\w&'’-]+(?: [A-Z][\w&'’-]+){0,4})\b"
+    ),
+    re.compile(
+        r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<o>[A-Z][\w&.'’ -]{1,60}?)\.?(?:\s+all rights reserved\.?)?$", re.I
+    ),
     re.compile(r"^source\s*:\s*(?P<o>[A-Z][\w&.'’ -]{1,60}?)\.?$", re.I),
 ]
-_BYLINE = re.compile(rf"^(?:by|words by|reporting by)\s+(?P<b>{_NAME}(?:\s+{_NAME}){{0,3}}(?:\s+and\s+{_NAME}(?:\s+{_NAME}){{0,3}})?)\s*(?:,.*|\|.*)?$", re.I)
+_BYLINE = re.compile(
+    rf"^(?:by|words by|reporting by)\s+(?P<b>{_NAME}(?:\s+{_NAME}){{0,3}}(?:\s+and\s+{_NAME}(?:\s+{_NAME}){{0,3}})?)\s*(?:,.*|\|.*)?$",
+    re.I,
+)
 _BARE_NAME = re.compile(rf"^(?P<b>{_NAME}(?:\s+(?:de|van|von|da|del|bin|al)?\s*{_NAME}){{1,3}})$")
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -27,7 +36,9 @@ _CITY_DATELINE = re.compile(
     r"^(?P<dl>(?P<place>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:,\s*[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)*)?)(?:\s*\((?P<agency>[A-Z][A-Za-z.&-]{1,20})\))?)\s*(?:--|—|–|-)\s+"
 )
 _CREDIT = [
-    re.compile(r"\b(?:photo(?:graph)?|picture|image|credit|photo credit)s?\s*(?:by|:)\s*(?P<c>[^()]{2,80}?)\s*\)?$", re.I),
+    re.compile(
+        r"\b(?:photo(?:graph)?|picture|image|credit|photo credit)s?\s*(?:by|:)\s*(?P<c>[^()]{2,80}?)\s*\)?$", re.I
+    ),
     re.compile(r"\((?P<c>[A-Z][\w.'’ -]{1,40}/[A-Z][\w.'’/ -]{1,40})\)"),  # (Leon Neal/PA)
     re.compile(r"\((?P<c>(?:PA|AP|AFP|Reuters|Getty Images|EPA|Shutterstock|Alamy)(?: [A-Z][a-z]+)?)\)\s*$"),
 ]
@@ -44,7 +55,7 @@ def outlet_from_line(line: str) -> str | None:
 
 
 def byline_from_line(line: str, near_date: bool) -> str | None:
-    """"By Jane Doe" anywhere near the top; a bare name only right beside the date line."""
+    """ "By Jane Doe" anywhere near the top; a bare name only right beside the date line."""
     m = _BYLINE.match(line.strip())
     if m:
         return m.group("b")

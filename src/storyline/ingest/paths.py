@@ -117,7 +117,9 @@ def read_sources(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> It
             try:
                 size = os.path.getsize(p)
                 if size > max_bytes:
-                    yield IngestProblem(name, f"file too large ({size / 1e6:.1f} MB > limit {max_bytes / 1e6:.0f} MB; see --max-bytes)")
+                    yield IngestProblem(
+                        name, f"file too large ({size / 1e6:.1f} MB > limit {max_bytes / 1e6:.0f} MB; see --max-bytes)"
+                    )
                     continue
                 with open(p, "rb") as fh:
                     data = fh.read(max_bytes + 1)

@@ -75,7 +75,9 @@ class Store:
             row = self.db.execute("SELECT version FROM schema_version").fetchone()
             version = row[0] if row else 0
             if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: store has schema {version}, newer than this storyline ({SCHEMA_VERSION})")
+                raise StoreError(
+                    f"{self.path}: store has schema {version}, newer than this storyline ({SCHEMA_VERSION})"
+                )
             if version == 0:
                 sql = resources.files("storyline.store").joinpath("schema.sql").read_text("utf-8")
                 for statement in sql.split(";"):
@@ -102,7 +104,10 @@ class Store:
 
     # -- ingest side ------------------------------------------------------------------------
     def has_content(self, content_hash: str) -> bool:
-        return self.db.execute("SELECT 1 FROM article_versions WHERE content_hash = ?", (content_hash,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM article_versions WHERE content_hash = ?", (content_hash,)).fetchone()
+            is not None
+        )
 
     def save_article(self, a: AnalyzedArticle, minhash: tuple[int, ...]) -> bool:
         """Store an article (or a new version of one); True when it is new, False for a new version."""
@@ -162,7 +167,9 @@ class Store:
 
     def mark_copy(self, article_id: str, original: str, similarity: float) -> None:
         """Mark a copy; copies of the copy now point at the original too."""
-        self.db.execute("UPDATE articles SET copy_of=?, copy_similarity=? WHERE id=?", (original, similarity, article_id))
+        self.db.execute(
+            "UPDATE articles SET copy_of=?, copy_similarity=? WHERE id=?", (original, similarity, article_id)
+        )
         self.db.execute("UPDATE articles SET copy_of=? WHERE copy_of=?", (original, article_id))
         self.db.execute("UPDATE articles SET copy_of=NULL, copy_similarity=NULL WHERE id=?", (original,))
 
@@ -177,7 +184,9 @@ class Store:
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            out.update({r[0]: r[1] for r in self.db.execute(f"SELECT key, df FROM key_df WHERE key IN ({marks})", chunk)})
+            out.update(
+                {r[0]: r[1] for r in self.db.execute(f"SELECT key, df FROM key_df WHERE key IN ({marks})", chunk)}
+            )
         n = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         return out, n
 
@@ -228,9 +237,7 @@ class Store:
         return story_id
 
     def add_member(self, article_id: str, story_id: int, score: float | None) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO story_articles VALUES (?,?,?,?)", (article_id, story_id, score, _now())
-        )
+        self.db.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?,?,?)", (article_id, story_id, score, _now()))
 
     def story_of(self, article_id: str) -> int | None:
         row = self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
@@ -265,11 +272,13 @@ class Store:
         if ids is not None:
             where = f"WHERE s.id IN ({','.join('?' * len(ids))})"
             args = ids
-        rows = self.db.execute(f"SELECT * FROM stories s {where} ORDER BY coalesce(first_date, '9999'), id", args).fetchall()
+        rows = self.db.execute(
+            f"SELECT * FROM stories s {where} ORDER BY coalesce(first_date, '9999'), id", args
+        ).fetchall()
         members: dict[int, list[StoryArticle]] = {}
         for r in self.db.execute(
             f"""SELECT m.story_id, a.id, a.source, a.outlet, a.published, a.title, a.copy_of FROM story_articles m
-                JOIN articles a ON a.id = m.article_id {where.replace('s.id', 'm.story_id')}
+                JOIN articles a ON a.id = m.article_id {where.replace("s.id", "m.story_id")}
                 ORDER BY coalesce(a.published, '9999'), a.ingested_at, a.id""",
             args,
         ):

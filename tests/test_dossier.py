@@ -1,0 +1,73 @@
+"""Dossiers: valid against their schema, every summary sentence quoted from a cited source, HTML escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import jsonschema
+from conftest import stories_json
+
+from storyline.engine.local import ingest
+from storyline.store.repo import Store
+
+
+def _schema() -> dict:
+    return json.loads(resources.files("storyline.present").joinpath("dossier.schema.json").read_text("utf-8"))
+
+
+def test_json_dossier_is_valid_and_cites_real_sentences(cli, corpus_db):
+    bridge = next(s for s in stories_json(cli, corpus_db) if len(s["articles"]) == 3 and "Kestrel" in s["title"])
+    code, out, _ = cli("dossier", bridge["id"], "--format", "json", "--db", corpus_db, "--sentences", "4")
+    assert code == 0
+    d = json.loads(out)
+    jsonschema.validate(d, _schema())
+    assert len(d["summary"]) == 4
+    texts = {a["id"]: a["text"] for a in d["articles"]}
+    for item in d["summary"]:
+        assert item["text"] in texts[item["sources"][0]["article"]]  # extractive: never rewritten
+        for src in item["sources"]:
+            assert src["text"] in texts[src["article"]]
+    assert any(len(item["sources"]) >= 2 for item in d["summary"])  # something is corroborated
+    names = {e["name"]: e for e in d["entities"]}
+    assert "Tomas Ferreira" in names and len(names["Tomas Ferreira"]["outlets"]) >= 2
+    assert "Ferreira" in names["Tomas Ferreira"]["aliases"] or "Mr Ferreira" in names["Tomas Ferreira"]["aliases"]
+    assert d["story"]["related"] and d["story"]["related"][0]["relation"] == "earlier"
+
+
+def test_markdown_and_html(cli, corpus_db, tmp_path):
+    sid = stories_json(cli, corpus_db)[0]["id"]
+    out = tmp_path / "d.html"
+    assert cli("dossier", sid, "--format", "html", "-o", out, "--db", corpus_db)[0] == 0
+    page = out.read_text()
+    assert (
+        page.startswith("<!doctype html>")
+        and "<h2>Summary</h2>" in page
+        and "http" not in page.split("<body>")[0].replace("http-equiv", "")
+    )
+    code, md, _ = cli("dossier", sid, "--format", "md", "--db", corpus_db)
+    assert code == 0 and md.startswith("# ") and "## Summary" in md and "## Articles" in md
+
+
+def test_untrusted_text_is_escaped(tmp_path, cli):
+    evil = tmp_path / "evil.jsonl"
+    rec = {
+        "url": "javascript:alert(1)",
+        "title": "<script>alert('title')</script> Mayor <b>resigns</b>",
+        "outlet": "<img src=x onerror=alert(1)>",
+        "text": "The mayor of Kirkby Dale resigned on Monday <script>alert('body')</script> after a vote.\n\n"
+                "She said: \"<img src=x onerror=alert(2)> I am proud of what we did.\"",
+    }  # fmt: skip
+    evil.write_text(json.dumps(rec))
+    db = tmp_path / "e.db"
+    with Store(db) as store:
+        ingest(store, [str(evil)])
+    out = tmp_path / "e.html"
+    assert cli("dossier", 1, "--format", "html", "-o", out, "--db", db)[0] == 0
+    page = out.read_text()
+    assert "<script>" not in page and "<img" not in page and 'href="javascript:' not in page
+    assert "&lt;script&gt;" in page
+    code, md, _ = cli("dossier", 1, "--format", "md", "--db", db)
+    assert code == 0
+    assert re.search(r"(?<!\\)<", md) is None  # every "<" of scraped text is backslash-escaped
