@@ -36,7 +36,7 @@ def terms(doc: object) -> dict[str, int]:
     return out
 
 
-def lead(article: Article, sents: list[Sentence], n: int = 6) -> str:
+def lead(article: Article, sents: list[Sentence], n: int = 3) -> str:
     """What the story is about: the headline and the first sentences of the body."""
     return " ".join([article.title or "", *[s.text for s in sents[:n]]]).strip()
 

@@ -10,10 +10,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from storyline.analyze import analyze_batch
 from storyline.extract import ExtractError, extract
 from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
-from storyline.records import AnalyzedArticle, Article, IngestProblem
+from storyline.records import AnalyzedArticle, Article, IngestProblem, StoryState
 from storyline.store.repo import Store
 from storyline.stories import cluster, dedup
 
@@ -90,14 +92,21 @@ def place(store: Store, a: AnalyzedArticle, report: IngestReport) -> None:
     report.stories.add(story_id)
 
 
-def _title(store: Store, state: object, art: Article) -> str:
-    import numpy as np
+def _headline_penalty(title: str | None) -> float:
+    """Tabloid-style headlines make poor story titles: quotes up front, shouting, great length."""
+    if not title:
+        return 9.0
+    shouting = sum(1 for w in title.split() if len(w) > 2 and w.isupper())
+    return 0.1 * (title[:1] in "‘'\"“") + 0.05 * shouting + 0.1 * (len(title) > 110)
 
-    members = store.member_vectors(state.id)  # type: ignore[attr-defined]
+
+def _title(store: Store, state: StoryState, art: Article) -> str:
+    """The story's name: the headline of its most central member, preferring sober headlines."""
+    members = store.member_vectors(state.id)
     if not members:
         return art.title or ""
-    centroid = state.centroid  # type: ignore[attr-defined]
-    best = max(members, key=lambda m: float(np.dot(m[2], centroid)) if m[1] else -9.0)
+    centroid = state.centroid
+    best = max(members, key=lambda m: float(np.dot(m[2], centroid)) - _headline_penalty(m[1]))
     return best[1] or art.title or ""
 
 
