@@ -64,12 +64,15 @@ def _progress(enabled: bool, label: str) -> Iterator[Any]:
 
 def _ingest(args: argparse.Namespace, db: str) -> Any:
     from storyline.engine.local import ingest
+    from storyline.store.repo import StoreError
 
     store = _store(db)
     show = not args.quiet and sys.stderr.isatty()
     try:
         with _progress(show, "ingesting") as cb:
             report = ingest(store, args.paths, batch_size=args.batch_size, max_bytes=args.max_bytes, progress=cb)
+    except StoreError as e:
+        raise CliError(str(e)) from None
     finally:
         store.close()
     for p in report.problems:

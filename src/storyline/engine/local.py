@@ -7,6 +7,7 @@ folder costs a read and a hash per file.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from storyline.analyze import analyze_batch
 from storyline.extract import ExtractError, extract
 from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
 from storyline.records import AnalyzedArticle, Article, IngestProblem, StoryState
-from storyline.store.repo import Store
+from storyline.store.repo import Store, StoreError
 from storyline.stories import cluster, dedup
 
 
@@ -30,6 +31,7 @@ class IngestReport:
     copies: int = 0
     problems: list[IngestProblem] = field(default_factory=list)
     stories: set[int] = field(default_factory=set)
+    not_english: list[str] = field(default_factory=list)  # stored, flagged with language null
 
     @property
     def seen(self) -> int:
@@ -42,23 +44,25 @@ class IngestReport:
         parts.append(f"{self.unchanged} already stored")
         if self.copies:
             parts.append(f"{self.copies} marked as copies")
+        if self.not_english:
+            parts.append(f"{len(self.not_english)} not recognised as English (stored, language null)")
         parts.append(f"{len(self.problems)} skipped")
         return ", ".join(parts) + f"; {len(self.stories)} stories touched"
 
 
-def place(store: Store, a: AnalyzedArticle, report: IngestReport) -> None:
-    """Store one analyzed article and put it into a story (inside the caller's transaction)."""
+def place(store: Store, a: AnalyzedArticle) -> tuple[str, int | None]:
+    """Store one analyzed article and put it into a story (inside the caller's transaction).
+
+    Returns what happened ("new", "copy", "version" or "unchanged") and the story it went to.
+    """
     art = a.article
+    if store.has_content(art.content_hash):  # another process stored it while we were analysing
+        return "unchanged", store.story_of(art.id)
     sig = dedup.signature(art.text)
-    if not store.save_article(a, sig):
-        report.new_versions += 1
-        store.add_bands(art.id, dedup.band_keys(sig))
-        story = store.story_of(art.id)
-        if story is not None:
-            report.stories.add(story)
-        return
-    report.ingested += 1
     bands = dedup.band_keys(sig)
+    if not store.save_article(a, sig):
+        store.add_bands(art.id, bands)
+        return "version", store.story_of(art.id)
     copy = dedup.find_copy(sig, store.copy_candidates(bands, exclude=art.id))
     store.add_bands(art.id, bands)
     f = cluster.features(a)
@@ -73,23 +77,21 @@ def place(store: Store, a: AnalyzedArticle, report: IngestReport) -> None:
             else:
                 store.mark_copy(art.id, original, similarity)
             store.add_member(art.id, story, similarity)
-            report.copies += 1
-            report.stories.add(story)
-            return
+            return "copy", story
     dfs, n_docs = store.key_dfs(list(f.keys))
     keys = [k for k, _ in cluster.top_keys(f, dfs, n_docs)]
     decision = cluster.decide(f, store.story_candidates(keys), dfs, n_docs)
     if decision.join is not None:
-        state = cluster.add(store.story_state(decision.join), f)
-        story_id = store.save_story(state, _title(store, state, art))
+        story_id = decision.join
+        store.add_member(art.id, story_id, decision.score)
+        state = cluster.add(store.story_state(story_id), f)
+        store.save_story(state, _title(store, state, art))
     else:
         story_id = store.save_story(cluster.new_state(0, f), art.title or a.sentences[0].text[:120])
-    store.add_member(art.id, story_id, decision.score)
-    if decision.join is not None:  # the member closest to the new centroid names the story
-        store.save_story(store.story_state(story_id), _title(store, store.story_state(story_id), art))
+        store.add_member(art.id, story_id, decision.score)
     for other, score in decision.links:
         store.link(story_id, other, score)
-    report.stories.add(story_id)
+    return "new", story_id
 
 
 def _headline_penalty(title: str | None) -> float:
@@ -130,9 +132,21 @@ def ingest(
         # Dated articles first: they anchor stories in time, so an undated article that follows is
         # compared with stories whose dates are known, whatever order the files came in.
         analyzed = sorted(analyze_batch(pending), key=lambda a: a.article.published is None)
-        with store.transaction():
-            for a in analyzed:
-                place(store, a, report)
+        try:
+            with store.transaction():
+                outcomes = [(a, *place(store, a)) for a in analyzed]
+        except sqlite3.Error as e:
+            raise StoreError(f"{store.path}: cannot write ({e}); the batch being written was rolled back") from None
+        for a, outcome, story in outcomes:  # counted only once the batch is committed
+            if outcome in ("new", "copy"):
+                report.ingested += 1
+                if a.article.language != "en":
+                    report.not_english.append(a.article.source)
+            report.copies += outcome == "copy"
+            report.new_versions += outcome == "version"
+            report.unchanged += outcome == "unchanged"
+            if story is not None:
+                report.stories.add(story)
         pending.clear()
         pending_hashes.clear()
 

@@ -33,15 +33,28 @@ def _html_blocks(html: bytes | str) -> str:
     """Plain text of an HTML fragment, one block element per line (for short feed/JSON bodies)."""
     import lxml.html
 
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    try:  # huge_tree: deeply nested pages (thousands of <div>s) are still parsed, not refused
+        root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True, recover=True))
+    except (ValueError, lxml.etree.ParserError, lxml.etree.XMLSyntaxError):
         return ""
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     lines = [" ".join(el.text_content().split()) for el in root.iter() if isinstance(el.tag, str) and el.tag in _BLOCKS]
     lines = [x for x in lines if x]
-    return "\n\n".join(lines) if lines else " ".join(root.text_content().split())
+    if lines:
+        return "\n\n".join(lines)
+    return " ".join(root.text_content().split()) or _strip_tags(html)
+
+
+def _strip_tags(html: bytes | str) -> str:
+    """Last resort for markup libxml2 gives up on (nesting thousands deep): tags out, blocks kept."""
+    import html as htmllib
+
+    s = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    s = re.sub(r"(?is)<(script|style|noscript|template)\b.*?</\1\s*>", " ", s)
+    s = re.sub(r"(?i)</?(?:p|div|h[1-6]|li|br|article|section|blockquote)\b[^>]*>", "\n\n", s)
+    s = htmllib.unescape(re.sub(r"<[^>]*>", " ", s))
+    return "\n\n".join(" ".join(x.split()) for x in s.split("\n\n") if x.strip())
 
 
 def _html_to_cleaned(html: bytes | str, today: dt.date | None, url: str | None = None) -> Cleaned:
@@ -141,7 +154,8 @@ def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
         cleaned = clean_text(text, today=today)
     if not cleaned.paragraphs:
         what = "only a headline" if cleaned.title else "nothing"
-        raise ExtractError(f"no body text after cleaning ({what} left)")
+        where = "in the HTML" if raw.content_type == "html" else "after cleaning"
+        raise ExtractError(f"no article text found {where} ({what} left)")
     chash = content_hash(cleaned.title, cleaned.paragraphs)
     key = raw.url or f"sha256:{chash}"
     return Article(

@@ -131,7 +131,9 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
     # 1. Fixed widgets, metadata lines, reader appeals.
     for i, line in enumerate(lines):
         outlet = outlet_from_line(line)
-        if outlet and (words(line) <= 12 or re.search(r"\b(?:notifications|alerts) from\b", line, re.I)):
+        if not norms[i]:
+            kind[i] = "no words"  # rules, bullets and punctuation left alone on a line
+        elif outlet and (words(line) <= 12 or re.search(r"\b(?:notifications|alerts) from\b", line, re.I)):
             out.outlet = out.outlet or outlet
             kind[i] = "outlet line"
         elif _WIDGETS.match(line) or (_WIDGET_PHRASES.search(line) and words(line) <= 40):
@@ -159,7 +161,7 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
     # 3. The title (given by HTML/JSON, or the first heading-like line) and its repeats.
     if out.title is None:
         for i, line in enumerate(lines):
-            if kind[i] is None and words(line) >= 3 and not line.endswith(".") and len(line) < 300:
+            if kind[i] is None and words(line) >= 2 and not line.endswith(".") and len(line) < 300:
                 out.title = line
                 kind[i] = "title"
                 break

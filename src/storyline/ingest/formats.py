@@ -98,7 +98,8 @@ def read_warc(source: str, data: bytes) -> Iterator[Item]:
                 url=url,
                 meta={"fetched": record.rec_headers.get_header("WARC-Date")},
             )
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as e:
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError, TypeError, IndexError) as e:
+        # warcio raises assorted errors on malformed records; each means "broken WARC" here
         yield IngestProblem(source, f"broken WARC after {count} HTML records ({str(e)[:80] or type(e).__name__})")
         return
     if count == 0:
