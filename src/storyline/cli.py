@@ -221,6 +221,46 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from storyline.dossier import quotes_of
+
+    with _store(args.db, readonly=True) as store:
+        try:
+            quotes = quotes_of(store, args.story, args.speaker)
+        except KeyError as e:
+            raise CliError(f"{e.args[0]} in {args.db}") from None
+    if args.json:
+        print(json.dumps(quotes, ensure_ascii=False, indent=2))
+        return 0
+    for q in quotes:
+        who = q["speaker"] or "(unattributed)"
+        if q["speaker_role"]:
+            who += f" ({q['speaker_role']})"
+        mark = "partial " if q["partial"] else ""
+        print(f"[story {q['story']}] {who}, {q['cue'] or '-'}: {mark}“{q['text']}” — {', '.join(q['outlets'])}")
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    from storyline.dossier import entities_of
+
+    with _store(args.db, readonly=True) as store:
+        try:
+            entities = entities_of(store, args.story)
+        except KeyError as e:
+            raise CliError(f"{e.args[0]} in {args.db}") from None
+    if args.json:
+        print(json.dumps(entities, ensure_ascii=False, indent=2))
+        return 0
+    for e in entities:
+        extra = f" [{'; '.join(e['roles'])}]" if e["roles"] else ""
+        aliases = f" aka {', '.join(e['aliases'])}" if e["aliases"] else ""
+        print(
+            f"[story {e['story']}] {e['name']} ({e['type']}){extra}{aliases} — {len(e['articles'])} articles, {e['mentions']} mentions"
+        )
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from importlib import resources
 
@@ -300,6 +340,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--raw", action="store_true", help="print the input exactly as it was read")
     sp.set_defaults(func=cmd_show)
+
+    sp = sub.add_parser("quotes", help="who said what: quotes with their speakers and the outlets carrying them",
+                        description="Direct and partial quotes, merged across the outlets of each story.")  # fmt: skip
+    db_arg(sp)
+    sp.add_argument("--story", type=int, help="only this story")
+    sp.add_argument("--speaker", help="only quotes whose speaker's name contains this")
+    sp.add_argument(
+        "--json", action="store_true", help="text, speaker, speaker_role, cue, partial, sources (with offsets)"
+    )
+    sp.set_defaults(func=cmd_quotes)
+
+    sp = sub.add_parser("entities", help="people, organisations and places with aliases and roles",
+                        description="Canonical entities of each story, merged across outlets.")  # fmt: skip
+    db_arg(sp)
+    sp.add_argument("--story", type=int, help="only this story")
+    sp.add_argument("--json", action="store_true", help="name, type, aliases, roles, articles, outlets, mentions")
+    sp.set_defaults(func=cmd_entities)
 
     sp = sub.add_parser("dossier", help="write one story's dossier (md, json, html)",
                         description="Build a story's dossier: articles, shared entities and a summary citing its sources.")  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.compare import shared_entities, summarize
+from storyline.compare import merge_entities, merge_quotes, summarize
 from storyline.records import Article, outlet_label
 from storyline.store.repo import Store
 
@@ -63,11 +63,7 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
     story = store.story(story_id)
     if story is None:
         raise KeyError(f"no story {story_id}")
-    loaded = []
-    for sa in story.articles:
-        art = store.article(sa.id)
-        if art is not None:
-            loaded.append((art, store.article_extra(art.id), store.sentences(art.id), store.mentions(art.id)))
+    loaded = _load(store, [a.id for a in story.articles])
     independent = [x for x in loaded if not x[1].get("copy_of")]
     related = []
     for other in store.stories(list(story.related)) if story.related else []:
@@ -90,7 +86,8 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
             "related": related,
         },
         "summary": summarize([(a, s) for a, _e, s, _m in independent], _embed_cached(store), summary_sentences),
-        "entities": shared_entities([(a, m) for a, _e, _s, m in independent]),
+        "quotes": merge_quotes([(a, store.quotes(a.id)) for a, _e, _s, _m in independent]),
+        "entities": merge_entities([(a, m, store.roles(a.id)) for a, _e, _s, m in independent]),
         "articles": [
             {
                 **article_record(a, e),
@@ -101,3 +98,45 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
             for a, e, s, _m in loaded
         ],
     }
+
+
+def _load(store: Store, ids: list[str]) -> list[tuple[Article, dict[str, Any], list[Any], list[Any]]]:
+    out = []
+    for aid in ids:
+        art = store.article(aid)
+        if art is not None:
+            out.append((art, store.article_extra(aid), store.sentences(aid), store.mentions(aid)))
+    return out
+
+
+def _groups(store: Store, story_id: int | None) -> list[tuple[int | None, list[Article]]]:
+    """The independent articles of one story, or of every story (and the unclustered, if any)."""
+    ids = [story_id] if story_id is not None else [s.id for s in store.stories()]
+    out = []
+    for sid in ids:
+        story = store.story(sid)
+        if story is None:
+            raise KeyError(f"no story {sid}")
+        arts = [store.article(a.id) for a in story.articles if a.copy_of is None]
+        out.append((sid, [a for a in arts if a is not None]))
+    return out
+
+
+def quotes_of(store: Store, story_id: int | None = None, speaker: str | None = None) -> list[dict[str, Any]]:
+    """Quotes merged across outlets, story by story (`storyline quotes`)."""
+    out = []
+    for sid, arts in _groups(store, story_id):
+        for q in merge_quotes([(a, store.quotes(a.id)) for a in arts]):
+            if speaker and speaker.lower() not in (q["speaker"] or "").lower():
+                continue
+            out.append({"story": sid, **q})
+    return out
+
+
+def entities_of(store: Store, story_id: int | None = None) -> list[dict[str, Any]]:
+    """Canonical entities of a story, or of each story (`storyline entities`)."""
+    out = []
+    for sid, arts in _groups(store, story_id):
+        for e in merge_entities([(a, store.mentions(a.id), store.roles(a.id)) for a in arts]):
+            out.append({"story": sid, **e})
+    return out

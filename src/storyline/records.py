@@ -87,12 +87,43 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A direct or partial quote and who said it; offsets are into Article.text."""
+
+    text: str
+    speaker: str | None  # canonical name of the person or body
+    speaker_text: str | None  # the words that name the speaker ("the senior Tory", "she")
+    speaker_kind: str  # "person", "body" or "other"
+    speaker_role: str | None
+    cue: str | None  # "said", "told Sky News", "warned"
+    partial: bool
+    paragraph: int
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DateRef:
+    """A date phrase resolved against the publication date ("last month" -> 2023-07)."""
+
+    phrase: str
+    start: int
+    end: int
+    sentence: int
+    value: str | None  # ISO date, "YYYY-MM" or "YYYY"; None when there is no date to resolve against
+
+
+@dataclass(frozen=True)
 class AnalyzedArticle:
     article: Article
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
     vector: tuple[float, ...]  # document embedding (title + lead), unit length
     terms: dict[str, int] = field(default_factory=dict)  # content words (nouns, names, numbers) -> count
+    roles: dict[str, list[str]] = field(default_factory=dict)  # canonical person -> roles in this article
+    quotes: tuple[Quote, ...] = ()
+    dates: tuple[DateRef, ...] = ()
     language: str | None = None
 
 

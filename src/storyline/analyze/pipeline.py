@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from storyline.analyze.dates import resolve_dates
 from storyline.analyze.entities import mentions
 from storyline.analyze.nlp import embed, spacy_nlp
+from storyline.analyze.quotes import extract_quotes
+from storyline.analyze.roles import extract_roles
 from storyline.records import AnalyzedArticle, Article, Sentence
 
 
@@ -49,15 +52,23 @@ def analyze_batch(articles: list[Article]) -> list[AnalyzedArticle]:
     out_sents: list[list[Sentence]] = []
     out_mentions = []
     out_terms: list[dict[str, int]] = []
-    for doc, text in zip(nlp.pipe(texts, batch_size=16), texts, strict=True):
+    extras: list[dict] = []
+    for doc, text, art in zip(nlp.pipe(texts, batch_size=16), texts, articles, strict=True):
         sents = sentences(doc, text)
         sentence_of = [-1] * (len(text) + 1)
         for s in sents:
             for i in range(s.start, s.end):
                 sentence_of[i] = s.idx
         out_sents.append(sents)
-        out_mentions.append(mentions(doc, sentence_of))
+        ments = mentions(doc, sentence_of)
+        roles = extract_roles(doc, ments)
+        out_mentions.append(ments)
         out_terms.append(terms(doc))
+        extras.append({
+            "roles": roles,
+            "quotes": tuple(extract_quotes(doc, text, ments, roles, sentence_of)),
+            "dates": tuple(resolve_dates(text, art.published, sentence_of)),
+        })  # fmt: skip
     vectors = embed([lead(a, s) for a, s in zip(articles, out_sents, strict=True)])
     return [
         AnalyzedArticle(
@@ -67,6 +78,7 @@ def analyze_batch(articles: list[Article]) -> list[AnalyzedArticle]:
             vector=tuple(float(x) for x in v),
             terms=t,
             language=a.language,
+            **x,
         )
-        for a, s, m, v, t in zip(articles, out_sents, out_mentions, vectors, out_terms, strict=True)
+        for a, s, m, v, t, x in zip(articles, out_sents, out_mentions, vectors, out_terms, extras, strict=True)
     ]

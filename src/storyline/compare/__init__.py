@@ -1,6 +1,7 @@
-"""Compare: one story's articles -> the parts of its dossier (shared entities, cited summary)."""
+"""Compare: one story's articles -> the parts of its dossier (entities, quotes, cited summary)."""
 
-from storyline.compare.entities import shared_entities
+from storyline.compare.entities import merge_entities
+from storyline.compare.quotes import merge_quotes
 from storyline.compare.summary import summarize
 
-__all__ = ["shared_entities", "summarize"]
+__all__ = ["merge_entities", "merge_quotes", "summarize"]

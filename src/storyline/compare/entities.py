@@ -1,4 +1,9 @@
-"""Entities merged across the outlets of a story: one row per canonical name."""
+"""Entities merged across the outlets of a story: one row per real person or body.
+
+Names were already resolved within each article ("Mr Cleverly" -> "James Cleverly"); across
+articles a lone surname joins the one full name that contains it, and never a second one, so
+Wang Yi and Wang Wenbin stay apart.
+"""
 
 from __future__ import annotations
 
@@ -8,42 +13,63 @@ from typing import Any
 from storyline.records import Article, Mention, outlet_label
 
 
-def shared_entities(articles: list[tuple[Article, list[Mention]]], min_articles: int = 2) -> list[dict[str, Any]]:
-    """Entities named by at least `min_articles` articles, most widely reported first."""
-    by_name: dict[str, dict[str, Any]] = {}
-    for art, mentions in articles:
+def _is_slip(m: Mention) -> bool:
+    """Obvious NER slips: credits ("Florence Lo/"), demonyms tagged as places ("Uyghurs")."""
+    text = m.text.strip()
+    if "/" in text or text.endswith(("/", "-")):
+        return True
+    return m.label in ("GPE", "LOC") and text.endswith(("urs", "ians", "ese", "ans")) and text[:1].isupper()
+
+
+def merge_entities(
+    articles: list[tuple[Article, list[Mention], dict[str, list[str]]]], min_articles: int = 1
+) -> list[dict[str, Any]]:
+    """Canonical entities with aliases, roles, articles, outlets and mention counts."""
+    full_people: dict[str, set[str]] = {}
+    for _art, mentions, _roles in articles:
         for m in mentions:
-            key = m.canonical.lower()
-            row = by_name.setdefault(
+            if m.label == "PERSON" and " " in m.canonical:
+                for word in m.canonical.split():
+                    full_people.setdefault(word, set()).add(m.canonical)
+
+    def key_of(m: Mention) -> str:
+        if m.label == "PERSON" and " " not in m.canonical and len(full_people.get(m.canonical, ())) == 1:
+            return next(iter(full_people[m.canonical])).lower()
+        return m.canonical.lower()
+
+    rows: dict[str, dict[str, Any]] = {}
+    for art, mentions, roles in articles:
+        for m in mentions:
+            if _is_slip(m):
+                continue
+            key = key_of(m)
+            row = rows.setdefault(
                 key,
-                {
-                    "name": m.canonical,
-                    "labels": Counter(),
-                    "aliases": set(),
-                    "articles": [],
-                    "outlets": set(),
-                    "mentions": 0,
-                },
-            )
+                {"name": m.canonical, "labels": Counter(), "aliases": set(), "roles": [], "articles": [], "outlets": set(), "mentions": 0},
+            )  # fmt: skip
             row["labels"][m.label] += 1
             row["mentions"] += 1
-            if m.text.strip() != m.canonical:
-                row["aliases"].add(" ".join(m.text.split()))
+            alias = " ".join(m.text.split())
+            row["aliases"].add(alias)
+            if len(m.canonical) > len(row["name"]):
+                row["name"] = m.canonical
             if art.id not in row["articles"]:
                 row["articles"].append(art.id)
                 row["outlets"].add(outlet_label(art))
-            if len(m.canonical) > len(row["name"]):
-                row["name"] = m.canonical
+                for r in roles.get(m.canonical, []):
+                    if r not in row["roles"]:
+                        row["roles"].append(r)
     out = [
         {
             "name": r["name"],
             "type": r["labels"].most_common(1)[0][0],
-            "aliases": sorted(r["aliases"]),
+            "aliases": sorted(a for a in r["aliases"] if a != r["name"]),
+            "roles": r["roles"],
             "articles": r["articles"],
             "outlets": sorted(r["outlets"]),
             "mentions": r["mentions"],
         }
-        for r in by_name.values()
+        for r in rows.values()
         if len(r["articles"]) >= min_articles
     ]
     out.sort(key=lambda r: (-len(r["outlets"]), -r["mentions"], r["name"]))

@@ -18,11 +18,45 @@ from typing import Any
 
 import numpy as np
 
-from storyline.records import AnalyzedArticle, Article, Mention, Sentence, Story, StoryArticle, StoryState
+from storyline.records import (
+    AnalyzedArticle,
+    Article,
+    DateRef,
+    Mention,
+    Quote,
+    Sentence,
+    Story,
+    StoryArticle,
+    StoryState,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {
+    2: """
+    CREATE TABLE quotes (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        idx INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT, speaker_text TEXT, speaker_kind TEXT NOT NULL, speaker_role TEXT, cue TEXT,
+        partial INTEGER NOT NULL,
+        paragraph INTEGER NOT NULL, sentence INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE INDEX quotes_speaker ON quotes(speaker);
+    CREATE TABLE roles (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        canonical TEXT NOT NULL,
+        role TEXT NOT NULL
+    );
+    CREATE INDEX roles_article ON roles(article_id);
+    CREATE TABLE date_refs (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        phrase TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, sentence INTEGER NOT NULL, value TEXT
+    );
+    CREATE INDEX date_refs_article ON date_refs(article_id);
+    """,
+}
 
 
 class StoreError(RuntimeError):
@@ -127,7 +161,7 @@ class Store:
                    content_type=?, raw=?, vector=?, minhash=?, ingested_at=? WHERE id=?""",
                 (*values, now, art.id),
             )
-            for table in ("sentences", "mentions", "lsh_bands"):
+            for table in ("sentences", "mentions", "lsh_bands", "quotes", "roles", "date_refs"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (art.id,))
         else:
             self.db.execute(
@@ -147,6 +181,21 @@ class Store:
         self.db.executemany(
             "INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
             [(art.id, m.sentence, m.start, m.end, m.text, m.label, m.canonical) for m in a.mentions],
+        )
+        self.db.executemany(
+            "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (art.id, i, q.text, q.speaker, q.speaker_text, q.speaker_kind, q.speaker_role, q.cue, int(q.partial),
+                 q.paragraph, q.sentence, q.start, q.end)
+                for i, q in enumerate(a.quotes)
+            ],
+        )  # fmt: skip
+        self.db.executemany(
+            "INSERT INTO roles VALUES (?,?,?)", [(art.id, name, r) for name, rs in a.roles.items() for r in rs]
+        )
+        self.db.executemany(
+            "INSERT INTO date_refs VALUES (?,?,?,?,?,?)",
+            [(art.id, d.phrase, d.start, d.end, d.sentence, d.value) for d in a.dates],
         )
         return row is None
 
@@ -347,6 +396,27 @@ class Store:
         return [
             Mention(r["sentence"], r["start"], r["end"], r["text"], r["label"], r["canonical"])
             for r in self.db.execute("SELECT * FROM mentions WHERE article_id = ? ORDER BY start", (article_id,))
+        ]
+
+    def quotes(self, article_id: str) -> list[Quote]:
+        return [
+            Quote(r["text"], r["speaker"], r["speaker_text"], r["speaker_kind"], r["speaker_role"], r["cue"],
+                  bool(r["partial"]), r["paragraph"], r["sentence"], r["start"], r["end"])
+            for r in self.db.execute("SELECT * FROM quotes WHERE article_id = ? ORDER BY idx", (article_id,))
+        ]  # fmt: skip
+
+    def roles(self, article_id: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for r in self.db.execute(
+            "SELECT canonical, role FROM roles WHERE article_id = ? ORDER BY rowid", (article_id,)
+        ):
+            out.setdefault(r[0], []).append(r[1])
+        return out
+
+    def date_refs(self, article_id: str) -> list[DateRef]:
+        return [
+            DateRef(r["phrase"], r["start"], r["end"], r["sentence"], r["value"])
+            for r in self.db.execute("SELECT * FROM date_refs WHERE article_id = ? ORDER BY start", (article_id,))
         ]
 
     def find_articles(self, prefix: str) -> list[str]:

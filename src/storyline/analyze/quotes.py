@@ -1,0 +1,355 @@
+"""Direct and partial quotes with their speakers.
+
+Quote marks are found on the text (straight and curly double quotes, and the curly single quotes
+of British tabloid house style); the speaker comes from the dependency parse: the subject of the
+nearest speech verb outside the quote in the same sentence. Then, in order: a quote with no verb
+of its own takes the speaker of the previous quote in its paragraph ("“A,” he said. “B.”"), of an
+introducing "X said:" paragraph, or of the previous paragraph's quote when it is a continuation
+paragraph and nothing intervenes. Pronouns and descriptions ("she", "the senior Tory") resolve to
+the last person who spoke or was named; bodies ("the committee", "the report") to the
+organisation the article names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from storyline.records import Mention, Quote
+
+SPEECH = frozenset(
+    """say says said saying tell tells told telling add adds added insist insists insisted warn warns warned
+    accuse accuses accused urge urges urged state states stated ask asks asked explain explains explained
+    claim claims claimed argue argues argued note notes noted write writes wrote tweet tweets tweeted
+    announce announces announced declare declares declared reply replies replied vow vows vowed admit
+    admits admitted acknowledge acknowledges acknowledged concede concedes conceded continue continues
+    continued reiterate reiterates reiterated confirm confirms confirmed recall recalls recalled stress
+    stresses stressed emphasise emphasised emphasize emphasized suggest suggests suggested maintain
+    maintains maintained describe describes described label labels labelled labeled call calls called
+    predict predicts predicted promise promises promised complain complains complained recognise
+    recognises recognised believe believes believed describe quipped joked told""".split()
+)
+PRONOUNS = {"he", "she", "they", "i", "we"}
+TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president"}
+BODY_HEADS = {
+    "committee", "ministry", "report", "office", "council", "government", "department", "agency", "company",
+    "firm", "union", "police", "court", "party", "group", "panel", "statement", "board", "authority", "trust",
+    "commission", "embassy", "spokesman", "spokeswoman", "spokesperson", "mps", "campaigners", "organisers",
+}  # fmt: skip
+_OPEN_CLOSE = {"“": "”", '"': '"', "‘": "’"}
+
+
+@dataclass
+class _Span:
+    start: int  # offsets of the quoted words (inside the marks) in the article text
+    end: int
+    paragraph: int
+    opened: bool  # begins with a quote mark
+    closed: bool  # its closing mark is in this paragraph
+
+
+def find_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[_Span]:
+    """Quoted stretches of each paragraph; an unclosed quote runs to the paragraph's end."""
+    spans: list[_Span] = []
+    for pi, (ps, pe) in enumerate(paragraphs):
+        para = text[ps:pe]
+        i = 0
+        taken: list[tuple[int, int]] = []
+        while i < len(para):
+            ch = para[i]
+            if ch in '“"' or (ch == "‘" and (i == 0 or not para[i - 1].isalnum())):
+                close = _OPEN_CLOSE[ch]
+                j = i + 1
+                while j < len(para):
+                    if para[j] == close and (close != "’" or j + 1 == len(para) or not para[j + 1].isalnum()):
+                        break
+                    if ch == '"' and para[j] == "“":
+                        break
+                    j += 1
+                closed = j < len(para)
+                if ch == "‘" and not closed and i > 0 and not para[:i].rstrip().endswith((":", ",")):
+                    i += 1  # a stray apostrophe, not an unclosed quote in mid-paragraph
+                    continue
+                inner_s, inner_e = i + 1, j
+                if para[inner_s:inner_e].strip():
+                    taken.append((inner_s, inner_e))
+                    spans.append(_Span(ps + inner_s, ps + inner_e, pi, True, closed))
+                i = j + 1
+            else:
+                i += 1
+    return spans
+
+
+def _speech_verb(tok: Any) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.text.lower() in SPEECH
+
+
+def _subject(verb: Any) -> Any | None:
+    for child in verb.children:  # passive: "was accused of ... by a Labour MP"
+        if child.dep_ == "agent":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.text.lower() in ("which", "who", "that") and verb.dep_ == "relcl":
+                return verb.head  # "a report which recognises ..."
+            if child.text.lower() not in ("it", "this", "that", "which"):
+                return child
+    if verb.dep_ == "conj" and _speech_verb(verb.head):  # "labelled ... and urged ..."
+        return _subject(verb.head)
+    # "..., said Wang." / "said Mr Han" is sometimes parsed with the name as an object
+    for t in verb.doc[verb.i + 1 : verb.i + 4]:
+        if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "ORG"):
+            return t
+        if t.pos_ not in ("PROPN", "DET", "ADJ"):
+            break
+    return None
+
+
+def _cue(verb: Any) -> str:
+    """The verb with what says where or to whom: "told Sky News", "accused ... of"."""
+    words = [verb.text]
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "dative") and child.pos_ == "PROPN":
+            words.append(" ".join(t.text for t in child.subtree))
+            break
+        if (
+            child.dep_ == "prep"
+            and child.text.lower() in ("of", "to")
+            and verb.text.lower() in ("accused", "told", "accuses")
+        ):
+            words.append("… " + child.text)
+            break
+    return " ".join(words)
+
+
+def _noun_phrase(tok: Any) -> Any:
+    """The subject's words without appositions or relative clauses."""
+    left = tok
+    for t in tok.lefts:
+        if t.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod"):
+            left = t if t.i < left.i else left
+    return tok.doc[left.i : tok.i + 1]
+
+
+class _Context:
+    """What the article has said so far: who spoke last, who was named last, roles."""
+
+    def __init__(self, mentions: list[Mention], roles: dict[str, list[str]]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.roles = roles
+        self.events: list[tuple[int, str, str]] = []  # (position, canonical, kind) of named speakers so far
+
+    def mention_at(self, start: int, end: int) -> Mention | None:
+        """The named entity that heads a phrase (its last word), if any."""
+        inside = [
+            m for m in self.mentions if m.start < end and end <= m.end + 1 and m.label in ("PERSON", "ORG", "GPE")
+        ]
+        return max(inside, key=lambda m: m.end - m.start) if inside else None
+
+    def by_word(self, words: list[str]) -> str | None:
+        """'Cleverly' or 'Mr Han' -> the full name of the article that contains the word."""
+        names = {m.canonical for m in self.mentions if m.label == "PERSON" and " " in m.canonical}
+        bare = [w for w in words if w.lower().rstrip(".") not in TITLE_WORDS]
+        if not bare:
+            return None
+        hits = sorted({n for n in names if all(w in n.split() for w in bare)})
+        return hits[0] if len(hits) == 1 else None
+
+    def last_speaker_before(self, pos: int) -> tuple[str, str] | None:
+        done = [e for e in self.events if e[0] < pos]
+        return (done[-1][1], done[-1][2]) if done else None
+
+    def last_person_before(self, pos: int) -> str | None:
+        people = [m for m in self.mentions if m.label == "PERSON" and m.end <= pos]
+        return people[-1].canonical if people else None
+
+    def resolve(self, phrase: Any) -> tuple[str | None, str]:
+        """Canonical name and kind ("person", "body", "other") of a speaker phrase."""
+        m = self.mention_at(phrase.start_char, phrase.end_char)
+        if m is not None:
+            return m.canonical, "person" if m.label == "PERSON" else "body"
+        words = [t.text.lower() for t in phrase]
+        head = words[-1] if words else ""
+        if phrase[-1].pos_ == "PROPN" and (name := self.by_word([t.text for t in phrase])):
+            return name, "person"
+        last = self.last_speaker_before(phrase.start_char)
+        if len(words) == 1 and head in PRONOUNS:
+            if last and (head not in ("he", "she") or last[1] == "person"):
+                return last
+            return (self.last_person_before(phrase.start_char), "person") if head in ("he", "she") else (None, "other")
+        if head in BODY_HEADS or (head.endswith("s") and head[:-1] in BODY_HEADS):
+            orgs = [
+                x for x in self.mentions
+                if x.label == "ORG" and x.end <= phrase.end_char and head.rstrip("s") in x.canonical.lower()
+            ]  # fmt: skip
+            if orgs:
+                return orgs[-1].canonical, "body"
+            return phrase[-1].text, "body"  # an unnamed body: "report", "committee"
+        if words and words[0] in ("the", "a", "an"):  # "the senior Tory", "the Foreign Secretary"
+            desc = " ".join(words[1:])
+            for name, roles in self.roles.items():
+                if any(desc == r.lower() or desc in r.lower().split(", ")[0] for r in roles):
+                    return name, "person"
+            if last and last[1] == "person":
+                return last
+            return self.last_person_before(phrase.start_char), "person"
+        return phrase.text, "other"
+
+
+def extract_quotes(
+    doc: Any, text: str, mentions: list[Mention], roles: dict[str, list[str]], sentence_of: list[int]
+) -> list[Quote]:
+    """Every quote of one article, in order, with speaker, cue and offsets."""
+    paragraphs: list[tuple[int, int]] = []
+    pos = 0
+    for chunk in text.split("\n\n"):
+        paragraphs.append((pos, pos + len(chunk)))
+        pos += len(chunk) + 2
+    spans = find_spans(text, paragraphs)
+    ctx = _Context(mentions, roles)
+    in_quote = [False] * (len(text) + 1)
+    for s in spans:
+        for k in range(max(0, s.start - 1), min(len(text), s.end + 1)):
+            in_quote[k] = True
+    # speech verbs outside quotes, with the sentence they govern
+    verbs = [t for t in doc if _speech_verb(t) and not in_quote[t.idx]]
+    for v in verbs:  # "X said she had spoken to ..." makes X the last speaker, quote or not
+        subj = _subject(v)
+        if subj is not None:
+            phrase = _noun_phrase(subj)
+            m = ctx.mention_at(phrase.start_char, phrase.end_char)
+            name = (
+                m.canonical
+                if m is not None
+                else ctx.by_word([t.text for t in phrase])
+                if phrase[-1].pos_ == "PROPN"
+                else None
+            )
+            if name:
+                ctx.events.append((v.idx, name, "person" if m is None or m.label == "PERSON" else "body"))
+    ctx.events.sort()
+    out: list[Quote] = []
+    prev: Quote | None = None
+    cued: set[int] = set()  # quotes with an attribution of their own
+    for s in spans:
+        qtext = text[s.start : s.end].strip()
+        sent = doc.char_span(s.start, s.end, alignment_mode="expand")
+        sentences = {t.sent.start for t in sent} if sent is not None and len(sent) else set()
+        pstart, pend = paragraphs[s.paragraph]
+        cands = [v for v in verbs if v.sent.start in sentences and pstart <= v.idx < pend]
+        speaker = canonical = cue = role = None
+        kind = "other"
+        if cands:
+            cued.add(s.start)
+            verb = min(cands, key=lambda v: min(abs(v.idx - s.start), abs(v.idx - s.end)))
+            subj = _subject(verb)
+            cue = _cue(verb)
+            if subj is not None:
+                phrase = _noun_phrase(subj)
+                speaker = phrase.text
+                canonical, kind = ctx.resolve(phrase)
+        if canonical is None and prev is not None and prev.paragraph == s.paragraph:
+            speaker, canonical, cue, kind = prev.speaker_text, prev.speaker, prev.cue, prev.speaker_kind
+        elif (
+            canonical is None
+            and prev is not None
+            and prev.paragraph == s.paragraph - 1
+            and s.start - pstart <= 1
+            and not any(pstart <= v.idx < pend for v in verbs)
+        ):  # a continuation paragraph: nothing intervenes since the last quote
+            speaker, canonical, cue, kind = prev.speaker_text, prev.speaker, prev.cue, prev.speaker_kind
+        before = text[pstart : s.start - 1].rstrip()
+        after = text[s.end : min(pend, s.end + 2)]
+        direct = (not before or before.endswith((":", ",")) or s.start - pstart <= 1) and (
+            bool(re.match(r"[.,!?…]", text[s.end - 1 : s.end]) or re.match(r"[.,!?…]", after)) or not s.closed
+        )
+        n_words = len(qtext.split())
+        if not direct and (canonical is None or (n_words <= 2 and (not cands or kind != "person"))):
+            continue  # scare quotes or a phrase nobody is quoted as saying
+        if canonical is None and n_words < 4:
+            continue
+        if canonical is not None and kind == "person":
+            role = (roles.get(canonical) or [None])[0]
+        q = Quote(
+            text=qtext,
+            speaker=canonical,
+            speaker_text=speaker,
+            speaker_kind=kind,
+            speaker_role=role,
+            cue=cue,
+            partial=not direct,
+            paragraph=s.paragraph,
+            sentence=sentence_of[s.start] if s.start < len(sentence_of) else -1,
+            start=s.start,
+            end=s.end,
+        )
+        out.append(q)
+        prev = q
+        if canonical:
+            ctx.events.append((s.end, canonical, kind))
+            ctx.events.sort()
+    return _group_speakers(_with_intros(out, text, paragraphs, verbs, ctx, in_quote), spans, cued)
+
+
+def _with_intros(
+    out: list[Quote],
+    text: str,
+    paragraphs: list[tuple[int, int]],
+    verbs: list[Any],
+    ctx: _Context,
+    in_quote: list[bool],
+) -> list[Quote]:
+    """Give an "X said:" paragraph's speaker to the unattributed quote paragraphs right after it."""
+    by_para: dict[int, list[Quote]] = {}
+    for q in out:
+        by_para.setdefault(q.paragraph, []).append(q)
+    fixed: list[Quote] = []
+    carry: tuple[str | None, str, str, str] | None = None
+    for pi, (ps, pe) in enumerate(paragraphs):
+        quotes = by_para.get(pi, [])
+        opens_with_quote = any(q.start - ps <= 1 for q in quotes)
+        if not opens_with_quote:
+            carry = None
+        for q in quotes:
+            if carry and q.speaker is None and q.start - ps <= 1:
+                name, kind, cue, said_by = carry
+                role = (ctx.roles.get(name or "") or [None])[0] if kind == "person" else None
+                q = replace(q, speaker=name, speaker_text=said_by, speaker_kind=kind, speaker_role=role, cue=cue)
+            fixed.append(q)
+        para = text[ps:pe].rstrip()
+        if para.endswith(":") and not in_quote[max(ps, pe - 1)]:
+            tail = [v for v in verbs if ps <= v.idx < pe]
+            subj = _subject(tail[-1]) if tail else None
+            if subj is not None:
+                phrase = _noun_phrase(subj)
+                name, kind = ctx.resolve(phrase)
+                carry = (name, kind, _cue(tail[-1]), phrase.text)
+    return fixed
+
+
+def _group_speakers(quotes: list[Quote], spans: list[_Span], cued: set[int]) -> list[Quote]:
+    """A quote running over several paragraphs has one speaker: the one its attribution names."""
+    open_ended = {sp.start for sp in spans if not sp.closed}
+    groups: list[list[int]] = []
+    for i, q in enumerate(quotes):
+        if (
+            groups
+            and quotes[groups[-1][-1]].start in open_ended
+            and q.paragraph == quotes[groups[-1][-1]].paragraph + 1
+        ):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out = list(quotes)
+    for g in groups:
+        own = [quotes[i] for i in g if quotes[i].start in cued and quotes[i].speaker]
+        if len(g) > 1 and own:
+            src = own[-1]
+            for i in g:
+                if quotes[i].start not in cued:
+                    out[i] = replace(quotes[i], speaker=src.speaker, speaker_text=src.speaker_text, speaker_kind=src.speaker_kind,
+                                     speaker_role=src.speaker_role, cue=src.cue)  # fmt: skip
+    return out

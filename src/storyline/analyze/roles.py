@@ -1,0 +1,91 @@
+"""Roles and affiliations from the words around a name.
+
+"Foreign Affairs Committee chairwoman Alicia Kearns" -> "chair, Foreign Affairs Committee";
+"Tomas Ferreira, the city's chief bridge engineer," -> "chief bridge engineer";
+"Foreign Secretary James Cleverly" -> "Foreign Secretary".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from storyline.records import Mention
+
+ROLE_WORDS = frozenset(
+    """minister secretary president chancellor leader chair chairman chairwoman chairperson spokesperson
+    spokesman spokeswoman director executive engineer mayor councillor organiser officer editor correspondent
+    analyst ambassador diplomat adviser advisor head manager founder owner teacher governor senator mp
+    professor researcher economist commissioner chief boss steward campaigner activist lawyer judge captain
+    coach deputy reporter presenter historian scientist doctor nurse official representative negotiator
+    secretary-general premier king queen prince princess pope envoy inspector superintendent constable
+    secretary-of-state administrator principal""".split()
+)
+NORMAL = {"chairman": "chair", "chairwoman": "chair", "chairperson": "chair", "spokesman": "spokesperson",
+          "spokeswoman": "spokesperson", "advisor": "adviser"}  # fmt: skip
+TITLES = {"mr", "mrs", "ms", "miss", "sir", "dame", "dr", "lord", "lady", "prof"}
+_APPOS = re.compile(r"^,\s+(?:the\s+|a\s+|an\s+)?(?P<r>[^,.;:“”\"()]{3,90}?)\s*(?:,|\.|$)")
+_OF = re.compile(r"^(?P<pre>.*?)\b(?P<role>\w+)\s+of\s+(?:the\s+)?(?P<org>.+)$")
+
+
+def _norm(word: str) -> str:
+    return NORMAL.get(word.lower(), word.lower() if word.islower() else word)
+
+
+MODIFIERS = {"former", "ex", "acting", "deputy", "senior", "chief", "top", "then", "interim", "shadow", "outgoing"}
+
+
+def _premodifier_role(doc: Any, ent_start: int) -> str | None:
+    i = ent_start - 1
+    while i >= 0 and doc[i].text.lower().rstrip(".") in TITLES:
+        i -= 1
+    end = i + 1
+    while i >= 0 and doc[i].sent.start == doc[ent_start].sent.start:
+        t = doc[i]
+        if (t.pos_ in ("PROPN", "NOUN", "ADJ") and t.text.replace("-", "").isalpha()) or t.text == "-":
+            i -= 1
+            continue
+        break
+    span = doc[i + 1 : end]
+    words = [t.text for t in span]
+    if not words or words[-1].lower() not in ROLE_WORDS:
+        return None
+    head = _norm(words[-1])
+    if words[-1][0].islower() or words[-1].lower() in ("leader", "chief"):
+        mods = [w.lower() for w in words[:-1] if w.lower() in MODIFIERS or w[0].islower()]
+        body = [w for w in words[:-1] if w.lower() not in MODIFIERS and not w[0].islower()]
+        role = " ".join([*mods, head])
+        if len(body) >= 2:  # "Foreign Affairs Committee chairwoman" -> "chair, Foreign Affairs Committee"
+            return f"{role}, {' '.join(body)}"
+        return " ".join([*mods, *body, head])  # "former Tory leader", "Chinese president"
+    return span.text  # "Foreign Secretary", "Vice-President"
+
+
+def _apposition_role(text: str, end: int) -> str | None:
+    m = _APPOS.match(text[end : end + 120])
+    if not m:
+        return None
+    phrase = m.group("r").strip()
+    words = re.findall(r"[\w'-]+", phrase.lower())
+    if not words or len(words) > 12 or not (set(words) & ROLE_WORDS) or {"to", "who", "which"} & set(words):
+        return None
+    phrase = re.sub(r"^[\w]+['’]s\s+", "", phrase)  # "the city's chief bridge engineer"
+    of = _OF.match(phrase)
+    if of and of.group("role").lower() in ROLE_WORDS:
+        return f"{_norm(of.group('role'))}, {of.group('org')}"
+    return phrase
+
+
+def extract_roles(doc: Any, mentions: list[Mention]) -> dict[str, list[str]]:
+    """canonical person -> the roles the article gives them, in order of first appearance."""
+    out: dict[str, list[str]] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        m = next((x for x in mentions if x.start == ent.start_char), None)
+        if m is None:
+            continue
+        for role in (_premodifier_role(doc, ent.start), _apposition_role(doc.text, ent.end_char)):
+            if role and role not in out.setdefault(m.canonical, []):
+                out[m.canonical].append(role)
+    return {k: v for k, v in out.items() if v}
