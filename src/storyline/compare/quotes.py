@@ -45,7 +45,7 @@ def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[dict[str, 
                 groups.append([(art, q)])
     out = []
     for order, g in enumerate(groups):
-        best_art, best = max(g, key=lambda x: (not x[1].partial, x[1].speaker is not None, len(x[1].text)))
+        _best_art, best = max(g, key=lambda x: (not x[1].partial, x[1].speaker is not None, len(x[1].text)))
         speaker = next((q.speaker for _a, q in g if q.speaker), None)
         role = next((q.speaker_role for _a, q in g if q.speaker == speaker and q.speaker_role), None)
         out.append(
@@ -70,7 +70,7 @@ def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[dict[str, 
                         "sentence": q.sentence,
                         "start": q.start,
                         "end": q.end,
-                    }  # fmt: skip
+                    }
                     for a, q in g
                 ],
                 "_order": order,
