@@ -23,8 +23,8 @@ SPEECH = frozenset(
     accuse accuses accused urge urges urged state states stated ask asks asked explain explains explained
     claim claims claimed argue argues argued note notes noted write writes wrote tweet tweets tweeted
     announce announces announced declare declares declared reply replies replied vow vows vowed admit
-    admits admitted acknowledge acknowledges acknowledged concede concedes conceded continue continues
-    continued reiterate reiterates reiterated confirm confirms confirmed recall recalls recalled stress
+    admits admitted acknowledge acknowledges acknowledged concede concedes conceded
+    reiterate reiterates reiterated confirm confirms confirmed recall recalls recalled stress
     stresses stressed emphasise emphasised emphasize emphasized suggest suggests suggested maintain
     maintains maintained describe describes described label labels labelled labeled call calls called
     predict predicts predicted promise promises promised complain complains complained recognise
@@ -32,6 +32,11 @@ SPEECH = frozenset(
 )
 PRONOUNS = {"he", "she", "they", "i", "we"}
 TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president"}
+ROLE_HEADS = {
+    "executive", "director", "chair", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman", "minister",
+    "secretary", "officer", "leader", "chief", "head", "manager", "owner", "lawyer", "judge", "inspector", "mp", "mayor",
+    "president", "commissioner", "chancellor", "coach", "captain", "founder", "editor", "analyst", "economist",
+}  # fmt: skip
 BODY_HEADS = {
     "committee", "ministry", "report", "office", "council", "government", "department", "agency", "company",
     "firm", "union", "police", "court", "party", "group", "panel", "statement", "board", "authority", "trust",
@@ -97,8 +102,8 @@ def _subject(verb: Any) -> Any | None:
                 return verb.head  # "a report which recognises ..."
             if child.text.lower() not in ("it", "this", "that", "which"):
                 return child
-    if verb.dep_ == "conj" and _speech_verb(verb.head):  # "labelled ... and urged ..."
-        return _subject(verb.head)
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head)  # "labelled ... and urged ...", "welcomed it, saying ...", "used it to promise"
     # "..., said Wang." / "said Mr Han" is sometimes parsed with the name as an object
     for t in verb.doc[verb.i + 1 : verb.i + 4]:
         if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "ORG"):
@@ -134,6 +139,27 @@ def _noun_phrase(tok: Any) -> Any:
     return tok.doc[left.i : tok.i + 1]
 
 
+def _propn_name(tok: Any) -> str | None:
+    """A name the tagger missed: "Gareth Mills" from its PROPN compound chain, titles dropped."""
+    if tok.pos_ != "PROPN":
+        return None
+    words = [t for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < tok.i]
+    chain = [t.text for t in [*words, tok] if t.text.lower().rstrip(".") not in TITLE_WORDS]
+    return " ".join(chain) or None
+
+
+def _subtree(tok: Any) -> Any:
+    """The subject with its appositions and modifiers, but not its relative clauses."""
+    lo, hi = tok.i, tok.i
+    for t in tok.subtree:
+        if t.dep_ in ("relcl", "acl") or any(
+            a.dep_ in ("relcl", "acl") for a in t.ancestors if a.i != tok.i and a in tok.subtree
+        ):
+            continue
+        lo, hi = min(lo, t.i), max(hi, t.i)
+    return tok.doc[lo : hi + 1]
+
+
 class _Context:
     """What the article has said so far: who spoke last, who was named last, roles."""
 
@@ -141,6 +167,7 @@ class _Context:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.roles = roles
         self.events: list[tuple[int, str, str]] = []  # (position, canonical, kind) of named speakers so far
+        self.subjects: list[tuple[int, str]] = []  # (position, canonical) of people who are a verb's subject
 
     def mention_at(self, start: int, end: int) -> Mention | None:
         """The named entity that heads a phrase (its last word), if any."""
@@ -158,6 +185,10 @@ class _Context:
         hits = sorted({n for n in names if all(w in n.split() for w in bare)})
         return hits[0] if len(hits) == 1 else None
 
+    def last_event_pos(self, pos: int) -> int:
+        done = [e for e in self.events if e[0] < pos]
+        return done[-1][0] if done else -1
+
     def last_speaker_before(self, pos: int) -> tuple[str, str] | None:
         done = [e for e in self.events if e[0] < pos]
         return (done[-1][1], done[-1][2]) if done else None
@@ -166,8 +197,28 @@ class _Context:
         people = [m for m in self.mentions if m.label == "PERSON" and m.end <= pos]
         return people[-1].canonical if people else None
 
-    def resolve(self, phrase: Any) -> tuple[str | None, str]:
-        """Canonical name and kind ("person", "body", "other") of a speaker phrase."""
+    def resolve(self, phrase: Any, subtree: Any = None) -> tuple[str | None, str]:
+        """Canonical name and kind ("person", "body", "other") of a speaker phrase.
+
+        `subtree` is the subject with its appositions: "the airport's chief executive, Nadia Rahman".
+        """
+        root = phrase[-1]
+        if subtree is not None and len(subtree) <= 12:
+            people = [
+                x
+                for x in self.mentions
+                if x.label == "PERSON" and subtree.start_char <= x.start and x.end <= subtree.end_char
+            ]
+            own = [x for x in people if x.start <= root.idx < x.end]
+            appos = [t for t in root.children if t.dep_ == "appos" and t.pos_ == "PROPN"]
+            if own:
+                return own[0].canonical, "person"
+            if appos and root.text.lower() in ROLE_HEADS:  # "the chief executive, Nadia Rahman,"
+                name = _propn_name(appos[0])
+                if name:
+                    return self.by_word(name.split()) or name, "person"
+            if people:
+                return people[0].canonical, "person"
         m = self.mention_at(phrase.start_char, phrase.end_char)
         if m is not None:
             return m.canonical, "person" if m.label == "PERSON" else "body"
@@ -175,18 +226,39 @@ class _Context:
         head = words[-1] if words else ""
         if phrase[-1].pos_ == "PROPN" and (name := self.by_word([t.text for t in phrase])):
             return name, "person"
+        if (name := _propn_name(phrase[-1])) and phrase[-1].ent_type_ not in ("ORG", "GPE", "NORP", "LOC", "FAC"):
+            return name, "person"  # a name the tagger did not mark
         last = self.last_speaker_before(phrase.start_char)
+        if len(words) == 1 and head in ("he", "she"):
+            subj = [e for e in self.subjects if e[0] < phrase.start_char]
+            if subj and (last is None or last[1] != "person" or subj[-1][0] > self.last_event_pos(phrase.start_char)):
+                return subj[-1][1], "person"
         if len(words) == 1 and head in PRONOUNS:
             if last and (head not in ("he", "she") or last[1] == "person"):
                 return last
             return (self.last_person_before(phrase.start_char), "person") if head in ("he", "she") else (None, "other")
         if head in BODY_HEADS or (head.endswith("s") and head[:-1] in BODY_HEADS):
+            if subtree is not None and len(subtree) <= 12:
+                inner = [
+                    x
+                    for x in self.mentions
+                    if x.label == "ORG" and subtree.start_char <= x.start and x.end <= subtree.end_char
+                ]
+                if inner:  # "a spokesman for the insurer, Harbourside Mutual"
+                    return inner[-1].canonical, "body"
             orgs = [
                 x for x in self.mentions
                 if x.label == "ORG" and x.end <= phrase.end_char and head.rstrip("s") in x.canonical.lower()
             ]  # fmt: skip
             if orgs:
                 return orgs[-1].canonical, "body"
+            if head not in ("report", "statement", "reports", "mps", "police"):  # "the company", "a spokesman"
+                bodies = [e for e in self.events if e[0] < phrase.start_char and e[2] == "body"]
+                if bodies:
+                    return bodies[-1][1], "body"
+                named = [x for x in self.mentions if x.label == "ORG" and x.end <= phrase.start_char]
+                if named:
+                    return named[-1].canonical, "body"
             return phrase[-1].text, "body"  # an unnamed body: "report", "committee"
         if words and words[0] in ("the", "a", "an"):  # "the senior Tory", "the Foreign Secretary"
             desc = " ".join(words[1:])
@@ -216,11 +288,29 @@ def extract_quotes(
             in_quote[k] = True
     # speech verbs outside quotes, with the sentence they govern
     verbs = [t for t in doc if _speech_verb(t) and not in_quote[t.idx]]
+    for m in ctx.mentions:
+        if m.label == "PERSON" and not in_quote[m.start]:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            r = span.root if span is not None else None
+            if r is not None and (
+                r.dep_ in ("nsubj", "nsubjpass") or (r.dep_ == "appos" and r.head.dep_ in ("nsubj", "nsubjpass"))
+            ):
+                ctx.subjects.append((m.start, m.canonical))
+    for t in doc:  # subjects that are names the tagger missed ("Bellini, 47, fired back")
+        if t.dep_ in ("nsubj", "nsubjpass") and not in_quote[t.idx] and t.ent_type_ in ("", "PERSON"):
+            name = _propn_name(t)
+            if name and not any(p == t.idx for p, _n in ctx.subjects):
+                ctx.subjects.append((t.idx, ctx.by_word(name.split()) or name))
+    ctx.subjects.sort()
     for v in verbs:  # "X said she had spoken to ..." makes X the last speaker, quote or not
         subj = _subject(v)
         if subj is not None:
             phrase = _noun_phrase(subj)
-            m = ctx.mention_at(phrase.start_char, phrase.end_char)
+            tree = _subtree(subj)
+            people = [
+                x for x in ctx.mentions if x.label == "PERSON" and tree.start_char <= x.start and x.end <= tree.end_char
+            ]
+            m = people[0] if people and len(tree) <= 12 else ctx.mention_at(phrase.start_char, phrase.end_char)
             name = (
                 m.canonical
                 if m is not None
@@ -236,7 +326,8 @@ def extract_quotes(
     cued: set[int] = set()  # quotes with an attribution of their own
     for s in spans:
         qtext = text[s.start : s.end].strip()
-        sent = doc.char_span(s.start, s.end, alignment_mode="expand")
+        # the attribution may be its own sentence right after the closing mark ('... homes?" Mr Grant said.')
+        sent = doc.char_span(max(0, s.start - 2), min(len(text), s.end + 3), alignment_mode="expand")
         sentences = {t.sent.start for t in sent} if sent is not None and len(sent) else set()
         pstart, pend = paragraphs[s.paragraph]
         cands = [v for v in verbs if v.sent.start in sentences and pstart <= v.idx < pend]
@@ -250,7 +341,7 @@ def extract_quotes(
             if subj is not None:
                 phrase = _noun_phrase(subj)
                 speaker = phrase.text
-                canonical, kind = ctx.resolve(phrase)
+                canonical, kind = ctx.resolve(phrase, _subtree(subj))
         if canonical is None and prev is not None and prev.paragraph == s.paragraph:
             speaker, canonical, cue, kind = prev.speaker_text, prev.speaker, prev.cue, prev.speaker_kind
         elif (
@@ -263,7 +354,7 @@ def extract_quotes(
             speaker, canonical, cue, kind = prev.speaker_text, prev.speaker, prev.cue, prev.speaker_kind
         before = text[pstart : s.start - 1].rstrip()
         after = text[s.end : min(pend, s.end + 2)]
-        direct = (not before or before.endswith((":", ",")) or s.start - pstart <= 1) and (
+        direct = (not before or before.endswith((":", ",", ".", "!", "?", "…")) or s.start - pstart <= 1) and (
             bool(re.match(r"[.,!?…]", text[s.end - 1 : s.end]) or re.match(r"[.,!?…]", after)) or not s.closed
         )
         n_words = len(qtext.split())
@@ -325,7 +416,7 @@ def _with_intros(
             subj = _subject(tail[-1]) if tail else None
             if subj is not None:
                 phrase = _noun_phrase(subj)
-                name, kind = ctx.resolve(phrase)
+                name, kind = ctx.resolve(phrase, _subtree(subj))
                 carry = (name, kind, _cue(tail[-1]), phrase.text)
     return fixed
 
