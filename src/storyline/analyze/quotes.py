@@ -260,7 +260,7 @@ class _Context:
                 if named:
                     return named[-1].canonical, "body"
             return phrase[-1].text, "body"  # an unnamed body: "report", "committee"
-        if words and words[0] in ("the", "a", "an"):  # "the senior Tory", "the Foreign Secretary"
+        if words and words[0] == "the":  # "the senior Tory", "the Foreign Secretary": someone already named
             desc = " ".join(words[1:])
             for name, roles in self.roles.items():
                 if any(desc == r.lower() or desc in r.lower().split(", ")[0] for r in roles):

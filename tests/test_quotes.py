@@ -1,0 +1,111 @@
+"""Who said what: quotes, speakers, roles and dates, as a reader of the article would attribute them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from conftest import stories_json
+
+from storyline.analyze import analyze_batch
+from storyline.extract import extract
+from storyline.records import RawDocument
+
+ARTICLE = """\
+Harbour board approves new ferry terminal
+
+The harbour board approved a new ferry terminal for Port Aldwin on Tuesday after a two-year planning battle.
+
+Board chairwoman Ingrid Solheim said the decision was "long overdue".
+
+“This terminal will serve the city for fifty years,” Ms Solheim said. “We owe it to the islanders.”
+
+Opposition councillor Daniel Reyes, leader of the Harbour Alliance, said he had warned the board about the cost last year.
+
+“Nobody has told us who pays if it runs over budget,” the Harbour Alliance leader said.
+
+“Not one figure has been published.”
+
+Harbour Alliance said in a statement that it would ask for an audit. “The public deserves the numbers,” the group said.
+
+Ferry captain Rhona MacLeod told the Island Herald: ‘We have waited twenty years for this.
+
+‘The old pier is falling into the sea.’
+
+Asked about the cost, Ms Solheim said: “Every pound will be published on our website.”
+
+Critics of the ‘mega-terminal’ have been quiet since last month.
+
+Rhona MacLeod said the crews were "delighted", and she added that sailings would not be cut during building work.
+"""
+
+
+@pytest.fixture(scope="module")
+def analyzed():
+    art = extract(RawDocument(source="t.txt", data=ARTICLE.encode(), content_type="text"), today=dt.date(2026, 1, 1))
+    art = art.__class__(**{**art.__dict__, "published": "2025-05-06"})  # Tuesday 6 May 2025
+    (a,) = analyze_batch([art])
+    return a
+
+
+def _by_start(a, words: str):
+    return next(q for q in a.quotes if q.text.startswith(words))
+
+
+def test_speakers_cues_and_kinds(analyzed):
+    q = _by_start(analyzed, "This terminal will serve")
+    assert (q.speaker, q.cue, q.partial) == ("Ingrid Solheim", "said", False)
+    assert _by_start(analyzed, "We owe it to the islanders").speaker == "Ingrid Solheim"  # attribution in the middle
+    q = _by_start(analyzed, "long overdue")
+    assert q.partial and q.speaker == "Ingrid Solheim"
+    assert _by_start(analyzed, "Nobody has told us").speaker == "Daniel Reyes"  # "the Harbour Alliance leader"
+    assert _by_start(analyzed, "Not one figure").speaker == "Daniel Reyes"  # continuation paragraph
+    q = _by_start(analyzed, "The public deserves")
+    assert q.speaker == "Harbour Alliance" and q.speaker_kind == "body"
+    q = _by_start(analyzed, "We have waited twenty years")
+    assert q.speaker == "Rhona MacLeod" and q.cue.startswith("told")
+    assert _by_start(analyzed, "The old pier").speaker == "Rhona MacLeod"  # single-quote multi-paragraph quote
+    assert _by_start(analyzed, "Every pound will be published").speaker == "Ingrid Solheim"  # "X said:" then quote
+    assert _by_start(analyzed, "delighted").partial
+
+
+def test_scare_quotes_are_not_quotes(analyzed):
+    assert not any("mega-terminal" in q.text for q in analyzed.quotes)
+
+
+def test_roles(analyzed):
+    assert "chair" in analyzed.roles["Ingrid Solheim"][0]
+    assert any(
+        "leader, Harbour Alliance" in r or "leader of the Harbour Alliance" in r for r in analyzed.roles["Daniel Reyes"]
+    )
+
+
+def test_relative_dates_resolved_against_publication(analyzed):
+    found = {d.phrase: d.value for d in analyzed.dates}
+    assert found["on Tuesday"] == "2025-05-06"
+    assert found["last year"] == "2024"
+    assert found["last month"] == "2025-04"
+
+
+def test_quotes_cli_merges_outlets(cli, corpus_db):
+    bridge = next(s for s in stories_json(cli, corpus_db) if "Kestrel" in s["title"] and len(s["articles"]) == 3)
+    code, out, _ = cli("quotes", "--story", bridge["id"], "--json", "--db", corpus_db)
+    assert code == 0
+    quotes = json.loads(out)
+    assert all({"text", "speaker", "speaker_role", "cue", "partial", "sources"} <= set(q) for q in quotes)
+    nobody = next(q for q in quotes if "nobody crosses" in q["text"].lower())
+    assert nobody["speaker"] == "Tomas Ferreira" and len(nobody["outlets"]) == 2  # wire and tabloid wording differ
+    for src in nobody["sources"]:
+        assert {"article", "source", "start", "end"} <= set(src)
+    code, out, _ = cli("quotes", "--speaker", "Achterberg", "--db", corpus_db)
+    assert code == 0 and out and all("Helen Achterberg" in line for line in out.strip().splitlines())
+
+
+def test_entities_cli(cli, corpus_db):
+    code, out, _ = cli("entities", "--json", "--db", corpus_db)
+    assert code == 0
+    ents = json.loads(out)
+    ferreira = next(e for e in ents if e["name"] == "Tomas Ferreira")
+    assert ferreira["type"] == "PERSON" and "chief bridge engineer" in " ".join(ferreira["roles"])
+    assert {"name", "type", "aliases", "roles", "articles"} <= set(ferreira)
