@@ -71,3 +71,34 @@ def test_untrusted_text_is_escaped(tmp_path, cli):
     code, md, _ = cli("dossier", 1, "--format", "md", "--db", db)
     assert code == 0
     assert re.search(r"(?<!\\)<", md) is None  # every "<" of scraped text is backslash-escaped
+
+
+def test_compare_finds_conflicts_and_single_source_claims(cli, corpus_db):
+    recall = next(s for s in stories_json(cli, corpus_db) if "Solvane" in s["title"] or "mower" in s["title"].lower())
+    code, out, _ = cli("dossier", recall["id"], "--format", "json", "--db", corpus_db)
+    d = json.loads(out)
+    jsonschema.validate(d, _schema())
+    versions = {tuple(sorted(v["value"] for v in c["versions"])) for c in d["conflicts"] if c["kind"] == "number"}
+    assert (40000.0, 45000.0) in versions  # recalled mowers: wire vs tabloid
+    assert (7.0, 9.0) in versions  # share price fall
+    conflicting = [c for c in d["claims"] if c["status"] == "conflicting"]
+    assert conflicting and all(set(c["cells"].values()) & {"contradicts"} for c in conflicting)
+    assert any(c["status"] == "single-source" for c in d["claims"])
+    assert "different figures" in d["differences"]
+    texts = {a["id"]: a["text"] for a in d["articles"]}
+    for c in d["claims"]:
+        for src in c["sources"]:
+            assert src["text"] in texts[src["article"]]
+    code, out, _ = cli("compare", recall["id"], "--db", corpus_db)
+    assert code == 0 and "conflicting" in out and "Where outlets differ" in out
+
+
+def test_timeline_puts_the_earlier_linked_story_first(cli, corpus_db):
+    bridge = next(s for s in stories_json(cli, corpus_db) if "Kestrel" in s["title"] and len(s["articles"]) == 3)
+    code, out, _ = cli("dossier", bridge["id"], "--format", "json", "--db", corpus_db)
+    assert code == 0
+    timeline = json.loads(out)["timeline"]
+    dates = [e["date"] for e in timeline]
+    assert dates == sorted(dates) and len(timeline) >= 2
+    assert timeline[0]["story"] is not None and timeline[0]["date"] == "2025-02-03"  # the inspection report
+    assert any(e["date"] == "2025-03-14" and e["date_text"] == "on Friday" for e in timeline)

@@ -261,6 +261,41 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """The corroboration matrix on a terminal: claims down, outlets across."""
+    d = None
+    with _store(args.db) as store:
+        d = _dossier(store, args.story, 5)
+    if args.json:
+        print(
+            json.dumps(
+                {k: d[k] for k in ("matrix_outlets", "claims", "conflicts", "differences")},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    marks = {"reports": "[green]●[/green]", "contradicts": "[red]✗[/red]", "not reported": "[dim]·[/dim]"}
+    table = Table(title=f"story {d['story']['id']}: {d['story']['title']}", show_lines=False)
+    table.add_column("claim", overflow="fold", ratio=4)
+    table.add_column("status")
+    for o in d["matrix_outlets"]:
+        table.add_column(o[:18], justify="center")
+    rows = [c for c in d["claims"] if args.all or len(c["outlets"]) > 1 or c["status"] == "conflicting"]
+    for c in rows[: args.limit]:
+        table.add_row(c["text"], c["status"], *[marks[c["cells"][o]] for o in d["matrix_outlets"]])
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    console.print(table)
+    console.print(f"{sum(c['status'] == 'single-source' for c in d['claims'])} single-source claims (--all shows them)")
+    if d["differences"]:
+        console.print("\nWhere outlets differ:", style="bold")
+        console.print(d["differences"], highlight=False, markup=False)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from importlib import resources
 
@@ -357,6 +392,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--story", type=int, help="only this story")
     sp.add_argument("--json", action="store_true", help="name, type, aliases, roles, articles, outlets, mentions")
     sp.set_defaults(func=cmd_entities)
+
+    sp = sub.add_parser("compare", help="the corroboration matrix of a story: claims x outlets",
+                        description="Claims aligned across outlets: reported, not reported or contradicted; conflicts.")  # fmt: skip
+    sp.add_argument("story", type=int, metavar="STORY_ID")
+    db_arg(sp)
+    sp.add_argument("--all", action="store_true", help="also list claims only one outlet reports")
+    sp.add_argument("--limit", type=_positive, default=40, help="at most this many claims (default 40)")
+    sp.add_argument(
+        "--json", action="store_true", help="claims, matrix outlets, conflicts and the differences paragraph"
+    )
+    sp.set_defaults(func=cmd_compare)
 
     sp = sub.add_parser("dossier", help="write one story's dossier (md, json, html)",
                         description="Build a story's dossier: articles, shared entities and a summary citing its sources.")  # fmt: skip

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from storyline.compare import merge_entities, merge_quotes, summarize
+from storyline.compare.claims import claims_report
+from storyline.compare.timeline import claim_date, timeline
 from storyline.records import Article, outlet_label
 from storyline.store.repo import Store
 
@@ -72,6 +74,28 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
             relation = "earlier" if other.first_date < story.first_date else "later"
         related.append({"id": other.id, "title": other.title, "first_date": other.first_date, "relation": relation})
     related.sort(key=lambda r: (r["first_date"] or "9999", r["id"]))
+    embed = _embed_cached(store)
+    report = claims_report(
+        [(a, s, m) for a, _e, s, m in independent], embed, [store.roles(a.id) for a, _e, _s, _m in independent]
+    )
+    dated = {}
+    for a, _e, sents, _m in independent:
+        refs = store.date_refs(a.id)
+        for sent in sents:
+            dated[(a.id, sent.idx)] = claim_date(sent.idx, a.published, refs)
+    earlier = []
+    for r in related:
+        other = store.story(r["id"])
+        if other and other.first_date and other.articles:
+            first = store.article(other.articles[0].id)
+            sents = store.sentences(first.id) if first else []
+            earlier.append({
+                "date": other.first_date[:10], "date_text": None, "what": sents[0].text if sents else other.title,
+                "status": "related story", "story": other.id,
+                "sources": [{"article": first.id, "source": first.source, "outlet": first.outlet,
+                             "outlet_label": outlet_label(first), "sentence": 0, "text": sents[0].text if sents else ""}],
+            })  # fmt: skip
+    summary = summarize([(a, s) for a, _e, s, _m in independent], embed, summary_sentences)
     return {
         "$schema": SCHEMA_ID,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -85,7 +109,12 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
             "independent_count": len(independent),
             "related": related,
         },
-        "summary": summarize([(a, s) for a, _e, s, _m in independent], _embed_cached(store), summary_sentences),
+        "summary": summary,
+        "differences": differences(report),
+        "claims": report["claims"],
+        "matrix_outlets": report["outlets"],
+        "conflicts": report["conflicts"],
+        "timeline": timeline(report["claims"], dated, earlier),
         "quotes": merge_quotes([(a, store.quotes(a.id)) for a, _e, _s, _m in independent]),
         "entities": merge_entities([(a, m, store.roles(a.id)) for a, _e, _s, m in independent]),
         "articles": [
@@ -98,6 +127,31 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
             for a, e, s, _m in loaded
         ],
     }
+
+
+def differences(report: dict[str, Any], single: int = 3) -> str:
+    """The "Where outlets differ" paragraph: conflicts first, then notable single-source claims."""
+    parts = []
+    for c in report["conflicts"]:
+        versions = "; ".join(f"{_fmt(v['value'])} ({', '.join(v['outlets'])})" for v in c["versions"])
+        if c["kind"] == "number":
+            parts.append(f"Outlets give different figures for {c['about']}: {versions}.")
+        else:
+            parts.append(f"Outlets give {c['about']} different titles: {versions}.")
+    n_outlets = len(report["outlets"])
+    if not report["conflicts"] and n_outlets > 1:
+        parts.append(
+            "No figures or titles conflict between outlets; where they differ it is in emphasis and wording, not in fact."
+        )
+    singles = [c for c in report["claims"] if c["status"] == "single-source"]
+    if n_outlets > 1 and singles:
+        shown = singles[:single]
+        parts.append("Reported by one outlet only: " + " ".join(f"{c['outlets'][0]}: “{c['text']}”" for c in shown))
+    return " ".join(parts)
+
+
+def _fmt(value: object) -> str:
+    return f"{value:,.0f}" if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _load(store: Store, ids: list[str]) -> list[tuple[Article, dict[str, Any], list[Any], list[Any]]]:

@@ -53,7 +53,7 @@ def summarize(
                 found[a] = int(j)
         support.append(found)
     position = np.array([1.0 / (1 + c.sentence.idx) for c in cands])
-    score = central * (1 + 0.5 * np.array([len(s) - 1 for s in support])) + 0.15 * position
+    score = central * (1 + 0.5 * np.array([len(s) - 1 for s in support])) + 0.4 * position  # news leads come first
     chosen: list[int] = []
     while len(chosen) < min(n_sentences, len(cands)):
         best, best_val = -1, -np.inf
@@ -85,3 +85,8 @@ def summarize(
             )
         out.append({"text": cands[i].sentence.text, "sources": sources})
     return out
+
+
+def _balanced(text: str) -> bool:
+    """Sentences cut inside a quotation read badly out of context: keep whole ones only."""
+    return text.count('"') % 2 == 0 and text.count("“") == text.count("”")
