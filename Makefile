@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test install eval
+.PHONY: demo test install eval browser
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,7 +19,11 @@ install: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(VENV)/bin/storyline run samples/corpus -o storyline-out
 
-test: $(VENV)/.installed
+# Browser tests drive Debian's Chromium (no browser download); installed here when missing and we are root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || echo "chromium not installed: browser tests will be skipped"
+
+test: $(VENV)/.installed browser
 	$(VENV)/bin/ruff check src tests eval
 	$(PY) -m pytest -q
 

@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -266,7 +267,12 @@ def test_sigkill_fifty_times_loses_nothing(tmp_path):
     assert len(set(committed_per_round)) >= 3  # the kills landed at different points
 
 
-def test_two_ingests_and_a_reader_at_once(tmp_path):
+def test_two_ingests_and_a_server_at_once(tmp_path):
+    """Two `storyline ingest` runs and `storyline serve` on one store: no locks, nothing lost."""
+    import socket
+
+    import httpx
+
     folder_a, folder_b = tmp_path / "a", tmp_path / "b"
     files = _many_articles(folder_a, 24)
     for f in files[12:]:  # the two runs overlap on half their files
@@ -277,28 +283,43 @@ def test_two_ingests_and_a_reader_at_once(tmp_path):
         (folder_b / f.name).write_bytes(f.read_bytes())
     db = tmp_path / "c.db"
     Store(db).close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     cmd = [sys.executable, "-m", "storyline.cli"]
-    reader = (
-        "import sys, time\nfrom storyline.store.repo import Store\nend = time.time() + 25\nn = 0\n"
-        "while time.time() < end:\n    with Store(sys.argv[1], readonly=True) as s:\n        s.stories(); n += 1\n"
-        "print(n)\n"
-    )
-    procs = [
-        subprocess.Popen(
-            [*cmd, "ingest", str(folder_a), "--db", str(db), "--batch-size", "3"], stderr=subprocess.PIPE, text=True
-        ),
-        subprocess.Popen(
-            [*cmd, "ingest", str(folder_b), "--db", str(db), "--batch-size", "3"], stderr=subprocess.PIPE, text=True
-        ),
-        subprocess.Popen(
-            [sys.executable, "-c", reader, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        ),
-    ]
-    outs = [p.communicate(timeout=300) for p in procs]
-    for p, (_out, err) in zip(procs, outs, strict=True):
-        assert p.returncode == 0, err
-        assert "locked" not in (err or "")
-    assert int(outs[2][0]) > 0
+    server = subprocess.Popen([*cmd, "serve", "--db", str(db), "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + "/api/stories", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        procs = [
+            subprocess.Popen(
+                [*cmd, "ingest", str(folder_a), "--db", str(db), "--batch-size", "3"], stderr=subprocess.PIPE, text=True
+            ),
+            subprocess.Popen(
+                [*cmd, "ingest", str(folder_b), "--db", str(db), "--batch-size", "3"], stderr=subprocess.PIPE, text=True
+            ),
+        ]
+        statuses = []
+        deadline = time.time() + 240
+        while any(p.poll() is None for p in procs) and time.time() < deadline:  # read while they write
+            for path in ("/", "/api/stories"):
+                statuses.append(httpx.get(base + path, timeout=60).status_code)
+        outs = [p.communicate(timeout=300) for p in procs]
+        for p, (_out, err) in zip(procs, outs, strict=True):
+            assert p.returncode == 0, err
+            assert "locked" not in (err or "")
+        assert statuses and set(statuses) == {200}
+        stories = httpx.get(base + "/api/stories").json()["stories"]
+        assert sum(len(s["articles"]) for s in stories) == 24 + len(extra)
+    finally:
+        server.terminate()
+        _out, server_err = server.communicate(timeout=30)
+    assert "locked" not in server_err
     ok, n, members = _integrity(db)
     assert ok == "ok" and n == 24 + len(extra) == members
 

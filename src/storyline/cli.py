@@ -296,6 +296,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from storyline.web.app import create_app
+
+    if not Path(args.db).exists():
+        raise CliError(f"{args.db}: no such store (run `storyline ingest` first)")
+    print(f"storyline: serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
+    uvicorn.run(
+        create_app(args.db, max_upload_bytes=args.max_upload), host=args.host, port=args.port, log_level="warning"
+    )
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from importlib import resources
 
@@ -420,6 +434,16 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(sp, default=None)
     sp.add_argument("--sentences", type=_positive, default=5, help="summary length in sentences (default 5)")
     sp.set_defaults(func=cmd_run)
+
+    sp = sub.add_parser("serve", help="browse stories, dossiers, articles and entities in a local web app",
+                        description="Start the web UI and JSON API (/api/..., docs at /api/docs) over a store.")  # fmt: skip
+    db_arg(sp)
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    sp.add_argument("--port", type=_positive, default=8000)
+    sp.add_argument(
+        "--max-upload", type=_positive, default=5_000_000, help="largest file the ingest page accepts (bytes)"
+    )
+    sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("schema", help="print the JSON Schema of dossiers")
     sp.set_defaults(func=cmd_schema)

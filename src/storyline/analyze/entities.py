@@ -14,7 +14,7 @@ from storyline.records import Mention
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 TITLES = re.compile(
     r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|lord|lady|president|vice president|prime minister"
-    r"|premier|chancellor|senator|sen|rep|gov|governor|mayor|judge|justice|king|queen|prince|princess"
+    r"|premier|chancellor|senator|sen|rep|gov|governor|mayor|judge|justice|king|queen|prince|princess|councillor|cllr"
     r"|gen|general|col|colonel|capt|captain|rev|reverend|pope|sheikh|rabbi|imam|minister|secretary)\.?\s+)+",
     re.I,
 )

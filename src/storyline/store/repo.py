@@ -30,7 +30,7 @@ from storyline.records import (
     StoryState,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
 MIGRATIONS: dict[int, str] = {
     2: """
@@ -55,6 +55,10 @@ MIGRATIONS: dict[int, str] = {
         phrase TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, sentence INTEGER NOT NULL, value TEXT
     );
     CREATE INDEX date_refs_article ON date_refs(article_id);
+    """,
+    3: """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2');
+    INSERT INTO articles_fts (id, title, text) SELECT id, coalesce(title, ''), text FROM articles;
     """,
 }
 
@@ -170,6 +174,10 @@ class Store:
                    minhash, ingested_at, id, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (*values, now, art.id, art.key),
             )
+        self.db.execute("DELETE FROM articles_fts WHERE id = ?", (art.id,))
+        self.db.execute(
+            "INSERT INTO articles_fts (id, title, text) VALUES (?,?,?)", (art.id, art.title or "", art.text)
+        )
         self.db.execute(
             "INSERT INTO article_versions VALUES (?,?,?,?,?,?,?,?)",
             (art.id, version, art.content_hash, art.source, art.title, art.text, art.raw, now),
@@ -418,6 +426,63 @@ class Store:
             DateRef(r["phrase"], r["start"], r["end"], r["sentence"], r["value"])
             for r in self.db.execute("SELECT * FROM date_refs WHERE article_id = ? ORDER BY start", (article_id,))
         ]
+
+    def search(self, query: str, limit: int = 500) -> list[str]:
+        """Article ids matching a full-text query (words, "phrases", prefix*), best first."""
+        terms = [
+            '"' + t.replace('"', '""') + '"' + ("*" if t.endswith("*") else "")
+            for t in query.replace("*", "* ").split()
+        ]
+        terms = [t.replace('*"*', '"*') for t in terms if t.strip('"*')]
+        if not terms:
+            return []
+        rows = self.db.execute(
+            "SELECT id FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (" ".join(terms), limit)
+        )
+        return [r[0] for r in rows]
+
+    def stories_with(
+        self, outlet: str | None = None, person: str | None = None, article_ids: list[str] | None = None
+    ) -> set[int]:
+        """Ids of stories having an article from this outlet / naming this person / among these articles."""
+        sql = "SELECT DISTINCT m.story_id FROM story_articles m JOIN articles a ON a.id = m.article_id WHERE 1"
+        args: list[Any] = []
+        if outlet:
+            sql += " AND a.outlet = ?"
+            args.append(outlet)
+        if person:
+            sql += " AND a.id IN (SELECT article_id FROM mentions WHERE canonical = ? COLLATE NOCASE)"
+            args.append(person)
+        if article_ids is not None:
+            sql += f" AND a.id IN ({','.join('?' * len(article_ids))})"
+            args.extend(article_ids)
+        return {r[0] for r in self.db.execute(sql, args)}
+
+    def outlets(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")
+        ]
+
+    def people(self, limit: int = 300) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT canonical FROM mentions WHERE label = 'PERSON' GROUP BY canonical ORDER BY count(DISTINCT article_id) DESC, canonical LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def copies_of(self, article_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE copy_of = ?", (article_id,))]
+
+    def entity_articles(self, name: str) -> list[str]:
+        """Articles that name this entity or quote it."""
+        rows = self.db.execute(
+            "SELECT article_id FROM mentions WHERE canonical = ? COLLATE NOCASE UNION SELECT article_id FROM quotes WHERE speaker = ? COLLATE NOCASE",
+            (name, name),
+        )
+        return [r[0] for r in rows]
 
     def find_articles(self, prefix: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT 5", (prefix + "%",))]

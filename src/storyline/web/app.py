@@ -1,0 +1,387 @@
+"""`storyline serve`: a local web app over the store. Routes only; the stages do the work.
+
+Pages are rendered on the server with Jinja2 (autoescaped: scraped text is untrusted) and use a
+little vendored JavaScript; every page's data is also under /api/. Each request opens its own
+read-only connection, so ingest jobs (a background thread with its own connection) and other
+processes can write to the store at the same time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import tempfile
+import threading
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, File, Form, HTTPException, Query, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+
+from storyline.dossier import article_record, build_dossier, entities_of, quotes_of
+from storyline.ingest.decode import sniff_binary
+from storyline.records import outlet_label
+from storyline.store.repo import Store, StoreError
+
+UPLOAD_EXT = (".txt", ".text", ".html", ".htm", ".html.gz", ".htm.gz", ".jsonl", ".ndjson", ".json", ".xml", ".rss",
+              ".atom", ".warc", ".warc.gz")  # fmt: skip
+CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+
+def _safe_url(url: object) -> str | None:
+    s = str(url or "")
+    return s if re.match(r"^https?://", s, re.I) else None
+
+
+def _sparkline(dates: list[str | None], width: int = 120, height: int = 24) -> str:
+    """Articles per day across the story's span, as the points of an SVG polyline."""
+    days = sorted(d[:10] for d in dates if d)
+    if not days:
+        return ""
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    if first == last:
+        return f"0,{height / 2:.1f} {width},{height / 2:.1f}"  # one day: a level line
+    span = (last - first).days
+    counts = Counter(days)
+    top = max(counts.values())
+    pts = []
+    for i in range(span + 1):
+        day = (first + dt.timedelta(days=i)).isoformat()
+        x = i * width / span
+        y = height - 2 - (counts.get(day, 0) / top) * (height - 4)
+        pts.append(f"{x:.1f},{y:.1f}")
+    return " ".join(pts)
+
+
+def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) -> FastAPI:
+    app = FastAPI(
+        title="storyline",
+        version="1",
+        description="Stories, dossiers, articles and entities from a storyline store.",
+        docs_url=None,  # FastAPI's docs page loads its scripts from a CDN; ours is served locally
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    env = Environment(
+        loader=ChoiceLoader(
+            [PackageLoader("storyline.web", "templates"), PackageLoader("storyline.present", "templates")]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = _safe_url
+    env.filters["urlq"] = lambda s: quote(str(s), safe="")
+    jobs: dict[str, dict[str, Any]] = {}
+    dossiers: dict[tuple[int, tuple[str, ...]], dict[str, Any]] = {}  # (story, its articles) -> dossier
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+
+    def store() -> Store:
+        try:
+            return Store(db, readonly=True)
+        except StoreError as e:
+            raise HTTPException(503, str(e)) from None
+
+    def page(name: str, **ctx: Any) -> HTMLResponse:
+        html = env.get_template(name).render(web=True, **ctx)
+        return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"})
+
+    # -- data -------------------------------------------------------------------------------
+    def stories_data(
+        q: str | None, outlet: str | None, person: str | None, since: str | None, until: str | None
+    ) -> dict[str, Any]:
+        with store() as s:
+            keep: set[int] | None = None
+            if q:
+                keep = s.stories_with(article_ids=s.search(q))
+            if outlet or person:
+                found = s.stories_with(outlet=outlet or None, person=person or None)
+                keep = found if keep is None else keep & found
+            rows = []
+            for st in s.stories(sorted(keep) if keep is not None else None):
+                if since and (st.last_date or "")[:10] < since:
+                    continue
+                if until and (st.first_date or "9999")[:10] > until:
+                    continue
+                d = st.to_dict()
+                d["sparkline"] = _sparkline([a.published for a in st.articles])
+                rows.append(d)
+            rows.sort(key=lambda r: (r["last_date"] or "", len(r["articles"])), reverse=True)
+            return {"stories": rows, "outlets": s.outlets(), "people": s.people()}
+
+    def article_data(article_id: str) -> dict[str, Any]:
+        with store() as s:
+            art = s.article(article_id)
+            if art is None:
+                raise HTTPException(404, f"no article {article_id}")
+            rec = article_record(art, s.article_extra(article_id))
+            rec["outlet_label"] = outlet_label(art)
+            rec["sentences"] = [
+                {"idx": x.idx, "paragraph": x.paragraph, "start": x.start, "end": x.end}
+                for x in s.sentences(article_id)
+            ]
+            rec["entities"] = [
+                {"start": m.start, "end": m.end, "text": m.text, "label": m.label, "name": m.canonical}
+                for m in s.mentions(article_id)
+            ]
+            rec["quotes"] = [
+                {
+                    "start": q.start,
+                    "end": q.end,
+                    "text": q.text,
+                    "speaker": q.speaker,
+                    "cue": q.cue,
+                    "partial": q.partial,
+                }
+                for q in s.quotes(article_id)
+            ]
+            rec["copies"] = s.copies_of(article_id)
+            rec["story_title"] = s.story(rec["story"]).title if rec.get("story") else None
+            return rec
+
+    def entity_data(name: str) -> dict[str, Any]:
+        with store() as s:
+            ids = s.entity_articles(name)
+            if not ids:
+                raise HTTPException(404, f"no entity {name!r}")
+            story_ids = sorted(s.stories_with(article_ids=ids))
+            said = [q for sid in story_ids for q in quotes_of(s, sid) if (q["speaker"] or "").lower() == name.lower()]
+            about = []
+            for aid in ids:
+                art = s.article(aid)
+                sents = {x.idx: x.text for x in s.sentences(aid)}
+                for m in s.mentions(aid):
+                    if m.canonical.lower() == name.lower() and m.sentence in sents:
+                        about.append(
+                            {
+                                "article": aid,
+                                "outlet": outlet_label(art),
+                                "sentence": m.sentence,
+                                "text": sents[m.sentence],
+                            }
+                        )
+            seen, uniq = set(), []
+            for a in about:
+                if (a["article"], a["sentence"]) not in seen:
+                    seen.add((a["article"], a["sentence"]))
+                    uniq.append(a)
+            merged = [e for sid in story_ids for e in entities_of(s, sid) if e["name"].lower() == name.lower()]
+            return {
+                "name": name,
+                "type": merged[0]["type"] if merged else None,
+                "aliases": sorted({a for e in merged for a in e["aliases"]}),
+                "roles": list(dict.fromkeys(r for e in merged for r in e["roles"])),
+                "stories": [{"id": st.id, "title": st.title} for st in s.stories(story_ids)],
+                "said": said,
+                "mentioned": uniq[:200],
+            }
+
+    # -- pages ------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(q: str | None = None, outlet: str | None = None, person: str | None = None,
+                     since: str | None = None, until: str | None = None) -> HTMLResponse:  # fmt: skip
+        data = stories_data(q, outlet, person, since, until)
+        return page(
+            "stories.html.j2",
+            **data,
+            q=q or "",
+            outlet=outlet or "",
+            person=person or "",
+            since=since or "",
+            until=until or "",
+        )
+
+    def dossier(story_id: int) -> dict[str, Any]:
+        """A story's dossier, rebuilt only when its articles change."""
+        with store() as s:
+            story = s.story(story_id)
+        if story is None:
+            raise HTTPException(404, f"no story {story_id}")
+        key = (story_id, tuple(a.id for a in story.articles))
+        if key not in dossiers:
+            # a writable connection, so sentence embeddings are cached in the store for next time
+            with Store(db) as s:
+                dossiers[key] = build_dossier(s, story_id)
+            if len(dossiers) > 256:
+                dossiers.pop(next(iter(dossiers)))
+        return dossiers[key]
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def dossier_page(story_id: int) -> HTMLResponse:
+        return page("dossier_page.html.j2", d=dossier(story_id))
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: str) -> HTMLResponse:
+        rec = article_data(article_id)
+        return page("article.html.j2", a=rec, paragraphs=_marked(rec))
+
+    @app.get("/articles/{article_id}/raw", include_in_schema=False)
+    def article_raw(article_id: str) -> Response:
+        with store() as s:
+            art = s.article(article_id)
+        if art is None:
+            raise HTTPException(404, f"no article {article_id}")
+        # always plain text, never rendered: the raw input is untrusted HTML more often than not
+        return PlainTextResponse(
+            art.raw.decode("utf-8", "replace"),
+            headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'"},
+        )
+
+    @app.get("/entities/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(name: str) -> HTMLResponse:
+        return page("entity.html.j2", e=entity_data(name))
+
+    @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
+    def ingest_page() -> HTMLResponse:
+        return page(
+            "ingest.html.j2", jobs=list(jobs.values())[-10:], max_mb=max_upload_bytes / 1e6, max_files=max_files
+        )
+
+    @app.post("/ingest", include_in_schema=False)
+    async def ingest_form(
+        files: Annotated[list[UploadFile] | None, File()] = None, text: Annotated[str, Form()] = ""
+    ) -> Response:
+        job = await _start_job(files or [], text)
+        return RedirectResponse(f"/ingest/jobs/{job['id']}", status_code=303)
+
+    @app.get("/ingest/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def job_page(job_id: str) -> HTMLResponse:
+        if job_id not in jobs:
+            raise HTTPException(404, "no such job")
+        return page("job.html.j2", job=jobs[job_id])
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return page("apidocs.html.j2", spec=app.openapi())
+
+    # -- JSON API ---------------------------------------------------------------------------
+    @app.get("/api/stories", summary="Stories, with optional full-text search and filters")
+    def api_stories(q: str | None = Query(None, description="full-text query over titles and text (FTS5)"),
+                    outlet: str | None = None, person: str | None = None,
+                    since: str | None = Query(None, description="YYYY-MM-DD"),
+                    until: str | None = Query(None, description="YYYY-MM-DD")) -> dict[str, Any]:  # fmt: skip
+        return stories_data(q, outlet, person, since, until)
+
+    @app.get("/api/stories/{story_id}", summary="A story's dossier (same JSON as `storyline dossier --format json`)")
+    def api_story(story_id: int) -> dict[str, Any]:
+        return dossier(story_id)
+
+    @app.get("/api/articles/{article_id}", summary="One article: cleaned text, metadata, entities, quotes, copies")
+    def api_article(article_id: str) -> dict[str, Any]:
+        return article_data(article_id)
+
+    @app.get("/api/entities/{name}", summary="Everything said by and about one person or body")
+    def api_entity(name: str) -> dict[str, Any]:
+        return entity_data(name)
+
+    @app.post("/api/ingest", summary="Upload files (multipart `files`) or paste `text`; returns a job")
+    async def api_ingest(
+        files: Annotated[list[UploadFile] | None, File()] = None, text: Annotated[str, Form()] = ""
+    ) -> JSONResponse:
+        job = await _start_job(files or [], text)
+        return JSONResponse(_public(job), status_code=202)
+
+    @app.get("/api/jobs/{job_id}", summary="Progress of an ingest job")
+    def api_job(job_id: str) -> dict[str, Any]:
+        if job_id not in jobs:
+            raise HTTPException(404, "no such job")
+        return _public(jobs[job_id])
+
+    def _public(job: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in job.items() if not k.startswith("_")}
+
+    async def _start_job(files: list[UploadFile], text: str) -> dict[str, Any]:
+        folder = Path(tempfile.mkdtemp(prefix="storyline-upload-"))
+        saved: list[str] = []
+        rejected: list[str] = []
+        if len(files) > max_files:
+            raise HTTPException(413, f"at most {max_files} files at once")
+        for f in files:
+            if not f.filename:
+                continue
+            name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(f.filename).name)[:120] or "upload"
+            data = await f.read(max_upload_bytes + 1)
+            if len(data) > max_upload_bytes:
+                rejected.append(f"{name}: larger than {max_upload_bytes / 1e6:.0f} MB")
+                continue
+            if not name.lower().endswith(UPLOAD_EXT):
+                rejected.append(f"{name}: not a supported type ({', '.join(UPLOAD_EXT)})")
+                continue
+            if not name.lower().endswith((".gz", ".warc")) and sniff_binary(data):
+                rejected.append(f"{name}: {sniff_binary(data)}")
+                continue
+            target = folder / f"{len(saved):03d}-{name}"
+            target.write_bytes(data)
+            saved.append(str(target))
+        if text.strip():
+            if len(text.encode()) > max_upload_bytes:
+                raise HTTPException(413, "pasted text is too large")
+            target = folder / "pasted.txt"
+            target.write_text(text, encoding="utf-8")
+            saved.append(str(target))
+        if not saved:
+            raise HTTPException(400, "; ".join(rejected) or "nothing to ingest: choose files or paste an article")
+        job = {"id": uuid.uuid4().hex[:12], "status": "running", "documents": 0, "files": len(saved),
+               "rejected": rejected, "summary": None, "problems": [], "stories": []}  # fmt: skip
+        jobs[job["id"]] = job
+        threading.Thread(target=_run_job, args=(job, saved), daemon=True).start()
+        return job
+
+    def _run_job(job: dict[str, Any], paths: list[str]) -> None:
+        from storyline.engine.local import ingest
+
+        try:
+            with Store(db) as s:
+                report = ingest(s, paths, progress=lambda _src: job.update(documents=job["documents"] + 1))
+            job.update(
+                status="done",
+                summary=report.summary(),
+                problems=[f"{Path(p.source).name}: {p.reason}" for p in report.problems],
+                stories=sorted(report.stories),
+            )
+        except Exception as e:
+            job.update(status="failed", summary=str(e))
+
+    return app
+
+
+def _marked(rec: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The article's paragraphs as runs of text tagged quote/entity/plain, with sentence anchors."""
+    text = rec["text"]
+    marks: list[tuple[int, int, str, str]] = []
+    for q in rec["quotes"]:
+        marks.append(
+            (q["start"], q["end"], "quote", f"{q['speaker'] or 'unattributed'}{' (partial)' if q['partial'] else ''}")
+        )
+    for e in rec["entities"]:
+        if not any(s <= e["start"] < t for s, t, _k, _l in marks):
+            marks.append((e["start"], e["end"], "entity", f"{e['label']}: {e['name']}"))
+    sentence_at = {s["start"]: s["idx"] for s in rec["sentences"]}
+    paragraphs: list[list[dict[str, Any]]] = []
+    pos = 0
+    for chunk in text.split("\n\n"):
+        start, end = pos, pos + len(chunk)
+        cuts = {start, end} | {k for k in sentence_at if start <= k < end}
+        for s, t, _k, _l in marks:
+            if s < end and t > start:
+                cuts |= {max(s, start), min(t, end)}
+        points = sorted(cuts)
+        runs: list[dict[str, Any]] = []
+        for x, y in itertools.pairwise(points):
+            if x in sentence_at:
+                runs.append({"kind": "anchor", "id": f"s{sentence_at[x]}"})
+            cover = next(((k, lab) for s, t, k, lab in marks if s <= x < t), None)
+            run = {"text": text[x:y], "kind": cover[0] if cover else "plain", "label": cover[1] if cover else ""}
+            if runs and runs[-1]["kind"] == run["kind"] == "plain":
+                runs[-1]["text"] += run["text"]
+            else:
+                runs.append(run)
+        paragraphs.append(runs)
+        pos = end + 2
+    return paragraphs

@@ -1,0 +1,209 @@
+"""The web UI in a real browser (Debian's Chromium driven by Playwright) against a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from conftest import CORPUS, ROOT
+from playwright.sync_api import expect
+
+from storyline.engine.local import ingest
+from storyline.store.repo import Store
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(os.environ.get("STORYLINE_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
+XSS = {
+    "url": "javascript:window.__xss=1",
+    "title": "<script>window.__xss=1</script>Mayor <img src=x onerror=window.__xss=1> resigns",
+    "outlet": "<img src=x onerror=window.__xss=1>",
+    "text": (
+        "The mayor of Kirkby Dale resigned on Monday <script>window.__xss=1</script> after a vote of no confidence.\n\n"
+        "“<img src=x onerror=window.__xss=1> I am proud of what we did,” said Mayor Jane <b onmouseover=window.__xss=1>Doe</b>.\n\n"
+        "Councillor Ravi Patel said: “<a href=javascript:window.__xss=1>click</a> The town deserves better.”"
+    ),
+}
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("web")
+    (folder / "evil.jsonl").write_text(json.dumps(XSS))
+    db = folder / "web.db"
+    with Store(db) as store:
+        ingest(store, [str(CORPUS), str(folder / "evil.jsonl")])
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/api/stories", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("server did not start: " + (proc.stdout.read() if proc.stdout else ""))
+    yield base, db
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    ctx.close()
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_stories_search_dossier_and_citation(server, page):
+    base, _db = server
+    page.goto(base + "/")
+    assert page.locator("a.story-link").count() >= 5
+    _shot(page, "stories")
+    page.fill("input[name=q]", "mowers")
+    page.click("button[type=submit]")
+    links = page.locator("a.story-link")
+    assert links.count() == 1 and "Solvane" in links.first.inner_text()
+    links.first.click()
+    page.wait_for_url("**/stories/*")
+    assert page.locator("h2", has_text="Corroboration").is_visible()
+    assert page.locator("td.cell.contradicts").count() >= 2  # 40,000 vs 45,000 mowers, 7% vs 9%
+    _shot(page, "dossier")
+    cite = page.locator("ol.summary a").first
+    title = cite.get_attribute("title")
+    assert title  # hovering shows the source sentence
+    cite.click()
+    page.wait_for_url("**/articles/*#s*")
+    anchor = page.url.split("#", 1)[1]
+    assert page.locator(f"#{anchor}").count() == 1
+    assert title[:40] in page.locator("article.body").inner_text()
+    _shot(page, "article")
+
+
+def test_who_said_what_filter_and_entity_page(server, page):
+    base, _db = server
+    page.goto(base + "/")
+    page.locator("a.story-link", has_text="Kestrel Bridge after crack").click()
+    page.fill("#quote-filter", "Ferreira")
+    rows = page.locator("h2:has-text('Who said what') + input + table tbody tr:visible")
+    assert rows.count() >= 1 and all("Ferreira" in rows.nth(i).inner_text() for i in range(rows.count()))
+    page.goto(base + "/entities/Tomas%20Ferreira")
+    assert "chief bridge engineer" in page.inner_text("main")
+    assert page.locator("ul.said li").count() >= 2
+    _shot(page, "entity")
+
+
+def test_upload_lands_in_a_story_without_restart(server, page, tmp_path):
+    base, _db = server
+    article = tmp_path / "lighthouse.txt"
+    article.write_text(
+        "Skerra lighthouse keeper retires after 41 years\n\n"
+        "The last keeper of the Skerra lighthouse, Morag Innes, retired on Friday after 41 years in the job.\n\n"
+        "“The light never went out on my watch,” Ms Innes said.\n"
+    )
+    page.goto(base + "/ingest")
+    _shot(page, "ingest")
+    page.set_input_files("#files", str(article))
+    page.click("#submit")
+    page.wait_for_url("**/ingest/jobs/*")
+    expect(page.locator("#status")).to_have_text("done", timeout=120_000)  # polled by the page's own script
+    assert "1 ingested" in page.inner_text("#summary")
+    _shot(page, "job")
+    page.goto(base + "/?q=lighthouse")
+    assert "lighthouse keeper retires" in page.locator("a.story-link").first.inner_text()
+
+
+def test_uploads_are_type_and_size_checked(server):
+    base, _db = server
+    r = httpx.post(base + "/api/ingest", files={"files": ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png")})
+    assert r.status_code == 400 and "not a supported type" in r.text
+    r = httpx.post(base + "/api/ingest", files={"files": ("sneaky.txt", b"%PDF-1.7\n" + bytes(100), "text/plain")})
+    assert r.status_code == 400 and "PDF" in r.text
+    r = httpx.post(base + "/api/ingest", files={"files": ("big.txt", b"a" * 5_000_001, "text/plain")})
+    assert r.status_code == 400 and "larger than" in r.text
+
+
+def test_untrusted_text_never_runs(server, page):
+    """Payloads in titles, outlets, quotes, entity names and URLs are shown as text, never run."""
+    base, _db = server
+    page.goto(base + "/?q=Kirkby")
+    link = page.locator("a.story-link").first
+    assert "<script>" in link.inner_text()  # shown, as text
+    link.click()
+    page.wait_for_url("**/stories/*")
+    story_url = page.url
+    page.locator("ul.articles a").first.click()
+    page.wait_for_url("**/articles/*")
+    dossier = httpx.get(story_url.replace("/stories/", "/api/stories/")).json()
+    people = [e["name"] for e in dossier["entities"] if e["type"] == "PERSON"]
+    assert people and dossier["quotes"]
+    for url in (base + "/", story_url, page.url, f"{base}/entities/{quote(people[0], safe='')}"):
+        assert page.goto(url).ok, url
+        for el in page.locator("main a, main mark, main td").all()[:60]:  # hover what a reader would
+            if el.is_visible():
+                el.hover(timeout=2000)
+        assert page.evaluate("window.__xss") is None, url
+        assert page.locator("main img[src=x]").count() == 0
+        assert page.locator("main a[href^='javascript']").count() == 0
+    assert page.dialogs == []
+    _shot(page, "xss")
+    api = httpx.get(story_url.replace("/stories/", "/api/stories/")).json()
+    assert api["articles"][0]["title"].startswith("<script>")  # the data itself is kept as it was
+
+
+def test_api_and_docs_work_offline(server, page):
+    base, _db = server
+    spec = httpx.get(base + "/api/openapi.json").json()
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}"} <= set(spec["paths"])
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base + "/api/docs")
+    assert page.locator("code", has_text="/api/stories").count() >= 1
+    page.goto(base + "/")
+    assert all(u.startswith(base) for u in requests), [u for u in requests if not u.startswith(base)]
