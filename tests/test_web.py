@@ -207,3 +207,37 @@ def test_api_and_docs_work_offline(server, page):
     assert page.locator("code", has_text="/api/stories").count() >= 1
     page.goto(base + "/")
     assert all(u.startswith(base) for u in requests), [u for u in requests if not u.startswith(base)]
+
+
+def test_feed_url_is_fetched_only_when_given(server, tmp_path):
+    """A feed URL pasted into the ingest page is fetched (here from a server on loopback)."""
+    import http.server
+    import threading
+    from functools import partial
+
+    (tmp_path / "feed.xml").write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Harbour Radio</title><item><title>Ferry timetable changes</title>"
+        "<link>https://harbour-radio.example/ferry-timetable</link><description>The Skerra ferry will run an extra evening "
+        "sailing from June, the operator Skerra Lines said on Tuesday.</description></item></channel></rss>"
+    )
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base, _db = server
+    try:
+        r = httpx.post(base + "/api/ingest", data={"url": f"http://127.0.0.1:{httpd.server_port}/feed.xml"})
+        assert r.status_code == 202
+        job = r.json()
+        for _ in range(600):
+            job = httpx.get(f"{base}/api/jobs/{job['id']}").json()
+            if job["status"] != "running":
+                break
+            time.sleep(0.2)
+        assert job["status"] == "done" and "1 ingested" in job["summary"], job
+        titles = [
+            s["title"] for s in httpx.get(base + "/api/stories", params={"q": "ferry timetable"}).json()["stories"]
+        ]
+        assert "Ferry timetable changes" in titles
+    finally:
+        httpd.shutdown()
+    assert httpx.post(base + "/api/ingest", data={"url": "file:///etc/passwd"}).status_code == 400

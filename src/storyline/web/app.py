@@ -245,9 +245,11 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
 
     @app.post("/ingest", include_in_schema=False)
     async def ingest_form(
-        files: Annotated[list[UploadFile] | None, File()] = None, text: Annotated[str, Form()] = ""
+        files: Annotated[list[UploadFile] | None, File()] = None,
+        text: Annotated[str, Form()] = "",
+        url: Annotated[str, Form()] = "",
     ) -> Response:
-        job = await _start_job(files or [], text)
+        job = await _start_job(files or [], text, url)
         return RedirectResponse(f"/ingest/jobs/{job['id']}", status_code=303)
 
     @app.get("/ingest/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -282,9 +284,11 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
 
     @app.post("/api/ingest", summary="Upload files (multipart `files`) or paste `text`; returns a job")
     async def api_ingest(
-        files: Annotated[list[UploadFile] | None, File()] = None, text: Annotated[str, Form()] = ""
+        files: Annotated[list[UploadFile] | None, File()] = None,
+        text: Annotated[str, Form()] = "",
+        url: Annotated[str, Form()] = "",
     ) -> JSONResponse:
-        job = await _start_job(files or [], text)
+        job = await _start_job(files or [], text, url)
         return JSONResponse(_public(job), status_code=202)
 
     @app.get("/api/jobs/{job_id}", summary="Progress of an ingest job")
@@ -296,7 +300,7 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
     def _public(job: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in job.items() if not k.startswith("_")}
 
-    async def _start_job(files: list[UploadFile], text: str) -> dict[str, Any]:
+    async def _start_job(files: list[UploadFile], text: str, url: str = "") -> dict[str, Any]:
         folder = Path(tempfile.mkdtemp(prefix="storyline-upload-"))
         saved: list[str] = []
         rejected: list[str] = []
@@ -325,18 +329,44 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
             target = folder / "pasted.txt"
             target.write_text(text, encoding="utf-8")
             saved.append(str(target))
-        if not saved:
-            raise HTTPException(400, "; ".join(rejected) or "nothing to ingest: choose files or paste an article")
+        url = url.strip()
+        if url and not re.match(r"^https?://[^\s]+$", url, re.I):
+            raise HTTPException(400, "only http(s) URLs can be fetched")
+        if not saved and not url:
+            raise HTTPException(
+                400, "; ".join(rejected) or "nothing to ingest: choose files, paste an article or give a feed URL"
+            )
         job = {"id": uuid.uuid4().hex[:12], "status": "running", "documents": 0, "files": len(saved),
                "rejected": rejected, "summary": None, "problems": [], "stories": []}  # fmt: skip
         jobs[job["id"]] = job
-        threading.Thread(target=_run_job, args=(job, saved), daemon=True).start()
+        threading.Thread(target=_run_job, args=(job, saved, url, folder), daemon=True).start()
         return job
 
-    def _run_job(job: dict[str, Any], paths: list[str]) -> None:
+    def _fetch(url: str, folder: Path) -> str:
+        """Download a page or feed the user asked for (the only network access storyline makes)."""
+        import urllib.request
+
+        req = urllib.request.Request(url, headers={"User-Agent": "storyline (+local)"})
+        with urllib.request.urlopen(req, timeout=20) as r:
+            data = r.read(max_upload_bytes + 1)
+            ctype = r.headers.get("Content-Type", "")
+        if len(data) > max_upload_bytes:
+            raise ValueError(f"{url}: larger than {max_upload_bytes / 1e6:.0f} MB")
+        ext = ".html" if "html" in ctype else ".xml" if "xml" in ctype or "rss" in ctype or "atom" in ctype else ".txt"
+        target = folder / f"fetched{ext}"
+        target.write_bytes(data)
+        return str(target)
+
+    def _run_job(job: dict[str, Any], paths: list[str], url: str, folder: Path) -> None:
         from storyline.engine.local import ingest
 
         try:
+            if url:
+                try:
+                    paths = [*paths, _fetch(url, folder)]
+                    job["files"] += 1
+                except (OSError, ValueError) as e:
+                    job["rejected"].append(f"{url}: {e}")
             with Store(db) as s:
                 report = ingest(s, paths, progress=lambda _src: job.update(documents=job["documents"] + 1))
             job.update(
