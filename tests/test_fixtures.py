@@ -7,7 +7,7 @@ import sys
 from conftest import CORPUS, ROOT
 
 sys.path.insert(0, str(ROOT / "eval"))
-import fixtures  # noqa: E402
+import fixtures
 
 
 def test_sample_corpus_matches_annotations():
