@@ -102,3 +102,25 @@ def test_timeline_puts_the_earlier_linked_story_first(cli, corpus_db):
     assert dates == sorted(dates) and len(timeline) >= 2
     assert timeline[0]["story"] is not None and timeline[0]["date"] == "2025-02-03"  # the inspection report
     assert any(e["date"] == "2025-03-14" and e["date_text"] == "on Friday" for e in timeline)
+
+
+def test_outlets_that_date_an_event_differently_conflict(tmp_path, cli):
+    recs = [
+        {"url": "https://a.example/1", "title": "Harbour crane collapses", "outlet": "Harbour Times", "published": "2025-05-08",
+         "text": "A crane collapsed at the Port Aldwin container terminal on Tuesday, injuring two workers.\n\nThe port authority said the crane was 30 years old."},
+        {"url": "https://b.example/2", "title": "Crane collapse at Port Aldwin terminal", "outlet": "Valley Gazette", "published": "2025-05-08",
+         "text": "A crane collapsed at the Port Aldwin container terminal on Wednesday, injuring two workers.\n\nInvestigators are examining the crane."},
+    ]  # fmt: skip
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(r) for r in recs))
+    db = tmp_path / "c.db"
+    with Store(db) as store:
+        ingest(store, [str(tmp_path / "c.jsonl")])
+    code, out, _ = cli("dossier", 1, "--format", "json", "--db", db)
+    d = json.loads(out)
+    dates = [c for c in d["conflicts"] if c["kind"] == "date"]
+    assert code == 0 and len(dates) == 1
+    assert {v["value"]: v["outlets"] for v in dates[0]["versions"]} == {
+        "2025-05-06": ["Harbour Times"],
+        "2025-05-07": ["Valley Gazette"],
+    }
+    assert "date" in d["differences"] and "differently" in d["differences"]

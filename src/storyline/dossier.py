@@ -75,14 +75,17 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
         related.append({"id": other.id, "title": other.title, "first_date": other.first_date, "relation": relation})
     related.sort(key=lambda r: (r["first_date"] or "9999", r["id"]))
     embed = _embed_cached(store)
-    report = claims_report(
-        [(a, s, m) for a, _e, s, m in independent], embed, [store.roles(a.id) for a, _e, _s, _m in independent]
-    )
     dated = {}
-    for a, _e, sents, _m in independent:
+    stated: dict[tuple[int, int], tuple[str, str]] = {}  # (article index, sentence) -> date the text states
+    for i, (a, _e, sents, _m) in enumerate(independent):
         refs = store.date_refs(a.id)
         for sent in sents:
             dated[(a.id, sent.idx)] = claim_date(sent.idx, a.published, refs)
+            if dated[(a.id, sent.idx)][1]:
+                stated[(i, sent.idx)] = dated[(a.id, sent.idx)]  # type: ignore[assignment]
+    report = claims_report(
+        [(a, s, m) for a, _e, s, m in independent], embed, [store.roles(a.id) for a, _e, _s, _m in independent], stated
+    )
     earlier = []
     for r in related:
         other = store.story(r["id"])
@@ -136,6 +139,8 @@ def differences(report: dict[str, Any], single: int = 3) -> str:
         versions = "; ".join(f"{_fmt(v['value'])} ({', '.join(v['outlets'])})" for v in c["versions"])
         if c["kind"] == "number":
             parts.append(f"Outlets give different figures for {c['about']}: {versions}.")
+        elif c["kind"] == "date":
+            parts.append(f"Outlets date “{c['claim']}” differently: {versions}.")
         else:
             parts.append(f"Outlets give {c['about']} different titles: {versions}.")
     n_outlets = len(report["outlets"])

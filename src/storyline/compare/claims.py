@@ -249,19 +249,32 @@ def build_claims(
     return align(claims, vectors), claims
 
 
+def date_conflicts(group: ClaimGroup, stated: dict[tuple[int, int], tuple[str, str]]) -> list[dict[str, Any]]:
+    """Aligned claims that put the same event on different days ("on Tuesday" vs "on Wednesday")."""
+    values: dict[float | str, list[Claim]] = {}
+    for c in group.claims:
+        if (c.article, c.sentence) in stated:
+            values.setdefault(stated[(c.article, c.sentence)][0], []).append(c)
+    return [{"kind": "date", "what": "date", "values": values}] if len(values) > 1 else []
+
+
 def claims_report(
     articles: list[tuple[Article, list[Sentence], list[Mention]]],
     embed: Callable[[list[str]], np.ndarray],
     roles: list[dict[str, list[str]]],
+    stated_dates: dict[tuple[int, int], tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The dossier's `claims`, `matrix` and `conflicts`, most widely reported claims first."""
+    """The dossier's `claims`, `matrix` and `conflicts`, most widely reported claims first.
+
+    `stated_dates` maps (article index, sentence) to the (ISO date, words) a sentence states.
+    """
     groups, _ = build_claims(articles, embed)
     outlets = sorted({outlet_label(a) for a, _s, _m in articles})
     rows = []
     conflicts = []
     for g in groups:
         by_outlet = {outlet_label(articles[c.article][0]): c for c in g.claims}
-        conflict = number_conflicts(g)
+        conflict = number_conflicts(g) + date_conflicts(g, stated_dates or {})
         cells = {}
         for outlet in outlets:
             c = by_outlet.get(outlet)
@@ -269,8 +282,8 @@ def claims_report(
                 cells[outlet] = "not reported"
                 continue
             disagrees = any(
-                c.numbers.get(x["what"]) is not None
-                and len(x["values"][c.numbers[x["what"]]]) < max(len(v) for v in x["values"].values())
+                any(c in cs for cs in x["values"].values())
+                and len(next(cs for cs in x["values"].values() if c in cs)) < max(len(v) for v in x["values"].values())
                 for x in conflict
             ) or (conflict and all(len(v) == 1 for x in conflict for v in x["values"].values()))
             cells[outlet] = "contradicts" if disagrees else "reports"
@@ -292,7 +305,7 @@ def claims_report(
         for x in conflict:
             conflicts.append(
                 {
-                    "kind": "number",
+                    "kind": x["kind"],
                     "about": x["what"],
                     "claim": lead.text,
                     "versions": [
