@@ -149,6 +149,7 @@ def differences(report: dict[str, Any], single: int = 3) -> str:
             "No figures or titles conflict between outlets; where they differ it is in emphasis and wording, not in fact."
         )
     singles = [c for c in report["claims"] if c["status"] == "single-source"]
+    singles.sort(key=lambda c: (any(q in c["text"] for q in '“"‘'), -len(c["text"])))  # facts before quotes
     if n_outlets > 1 and singles:
         shown = singles[:single]
         parts.append("Reported by one outlet only: " + " ".join(f"{c['outlets'][0]}: “{c['text']}”" for c in shown))

@@ -88,7 +88,13 @@ def split_claims(article_index: int, sentences: list[Sentence], mentions: list[M
     for s in sentences:
         text = s.text.strip()
         words = re.findall(r"[A-Za-z][A-Za-z']*", text)
-        if len(words) < 4 or text.endswith("?") or text[:1] in "“\"‘'":
+        if (
+            len(words) < 4
+            or text.endswith("?")
+            or text[:1] in "“\"‘'"
+            or text.count('"') % 2
+            or text.count("“") != text.count("”")
+        ):
             continue
         quoted = sum(len(q) for q in re.findall(r"[“\"‘][^”\"’]*[”\"’]", text))
         if quoted > 0.7 * len(text):
