@@ -62,3 +62,20 @@ def test_run_writes_dossiers_and_index(tmp_path):
         "storyline"
         in subprocess.run([sys.executable, "-m", "storyline.cli", "--help"], capture_output=True, text=True).stdout
     )
+
+
+def test_python_api_gives_the_same_records(corpus_db, cli):
+    import storyline
+
+    with storyline.open(corpus_db) as sl:
+        stories = sl.stories()
+        assert [s.to_dict() for s in stories] == stories_json(cli, corpus_db)
+        first = stories[0]
+        art = sl.article(first.articles[0].id)
+        assert art is not None and art.text and art.source == first.articles[0].source
+        assert len(sl.articles(first.id)) == len(first.articles)
+        d = sl.dossier(first.id)
+        assert d["story"]["id"] == first.id and d["summary"]
+        quotes = sl.quotes(first.id)
+        assert quotes == json.loads(cli("quotes", "--story", first.id, "--json", "--db", corpus_db)[1])
+        assert sl.entities(first.id)

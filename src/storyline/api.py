@@ -38,9 +38,22 @@ class Storyline:
         return [a for i in self.store.article_ids(story) if (a := self.store.article(i)) is not None]
 
     def dossier(self, story_id: int, **options: Any) -> dict[str, Any]:
-        from storyline.compare import build_dossier
+        """The same dict as `storyline dossier ID --format json`."""
+        from storyline.dossier import build_dossier
 
         return build_dossier(self.store, story_id, **options)
+
+    def quotes(self, story: int | None = None, speaker: str | None = None) -> builtins.list[dict[str, Any]]:
+        """Who said what, merged across outlets (as `storyline quotes --json`)."""
+        from storyline.dossier import quotes_of
+
+        return quotes_of(self.store, story, speaker)
+
+    def entities(self, story: int | None = None) -> builtins.list[dict[str, Any]]:
+        """Canonical entities with aliases and roles (as `storyline entities --json`)."""
+        from storyline.dossier import entities_of
+
+        return entities_of(self.store, story)
 
     def close(self) -> None:
         self.store.close()
