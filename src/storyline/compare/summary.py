@@ -32,7 +32,10 @@ def summarize(
 ) -> list[dict[str, Any]]:
     """Pick `n_sentences` sentences; each comes with its sources (article, source, sentence index)."""
     cands = [
-        Candidate(i, s) for i, (_art, sents) in enumerate(articles) for s in sents if 6 <= len(s.text.split()) <= 60
+        Candidate(i, s)
+        for i, (_art, sents) in enumerate(articles)
+        for s in sents
+        if 6 <= len(s.text.split()) <= 60 and _balanced(s.text)
     ]
     if not cands:
         cands = [Candidate(i, s) for i, (_a, sents) in enumerate(articles) for s in sents]
