@@ -200,7 +200,7 @@ def test_atheris_harness_bounded_run_and_crash_regressions(tmp_path):
     import fuzz_ingest
 
     for crash in sorted((HERE / "fuzz" / "crashes").glob("*")):
-        if crash.is_file() and not crash.name.startswith("."):
+        if crash.is_file() and crash.name.startswith("crash-"):
             fuzz_ingest.check(crash.read_bytes())
     seeds = tmp_path / "corpus"
     seeds.mkdir()
