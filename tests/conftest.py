@@ -5,6 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,3 +61,31 @@ def stories_json(cli, db: Path) -> list[dict]:
     code, out, _ = cli("stories", "--db", db, "--json")
     assert code == 0
     return json.loads(out)
+
+
+@contextmanager
+def running_server(db: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`storyline serve` on a free loopback port, as a real process; yields its base URL."""
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/api/stories", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("storyline serve did not start")
+        yield base, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

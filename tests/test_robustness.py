@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, running_server
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -269,8 +269,6 @@ def test_sigkill_fifty_times_loses_nothing(tmp_path):
 
 def test_two_ingests_and_a_server_at_once(tmp_path):
     """Two `storyline ingest` runs and `storyline serve` on one store: no locks, nothing lost."""
-    import socket
-
     import httpx
 
     folder_a, folder_b = tmp_path / "a", tmp_path / "b"
@@ -283,19 +281,8 @@ def test_two_ingests_and_a_server_at_once(tmp_path):
         (folder_b / f.name).write_bytes(f.read_bytes())
     db = tmp_path / "c.db"
     Store(db).close()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     cmd = [sys.executable, "-m", "storyline.cli"]
-    server = subprocess.Popen([*cmd, "serve", "--db", str(db), "--port", str(port)], stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(base + "/api/stories", timeout=2)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with running_server(db) as (base, server):
         procs = [
             subprocess.Popen(
                 [*cmd, "ingest", str(folder_a), "--db", str(db), "--batch-size", "3"], stderr=subprocess.PIPE, text=True
@@ -316,9 +303,7 @@ def test_two_ingests_and_a_server_at_once(tmp_path):
         assert statuses and set(statuses) == {200}
         stories = httpx.get(base + "/api/stories").json()["stories"]
         assert sum(len(s["articles"]) for s in stories) == 24 + len(extra)
-    finally:
-        server.terminate()
-        _out, server_err = server.communicate(timeout=30)
+    server_err = server.stderr.read() if server.stderr else ""
     assert "locked" not in server_err
     ok, n, members = _integrity(db)
     assert ok == "ok" and n == 24 + len(extra) == members

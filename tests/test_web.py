@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, running_server
 from playwright.sync_api import expect
 
 from storyline.engine.local import ingest
@@ -38,12 +35,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("web")
@@ -51,24 +42,8 @@ def server(tmp_path_factory):
     db = folder / "web.db"
     with Store(db) as store:
         ingest(store, [str(CORPUS), str(folder / "evil.jsonl")])
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(base + "/api/stories", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("server did not start: " + (proc.stdout.read() if proc.stdout else ""))
-    yield base, db
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_server(db) as (base, _proc):
+        yield base, db
 
 
 @pytest.fixture(scope="module")

@@ -263,9 +263,13 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """The corroboration matrix on a terminal: claims down, outlets across."""
-    d = None
+    from storyline.dossier import compare_story
+
     with _store(args.db) as store:
-        d = _dossier(store, args.story, 5)
+        try:
+            d = compare_story(store, args.story)
+        except KeyError:
+            raise CliError(f"no story {args.story} (see `storyline stories`)") from None
     if args.json:
         print(
             json.dumps(

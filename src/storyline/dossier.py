@@ -11,10 +11,11 @@ import numpy as np
 from storyline.compare import merge_entities, merge_quotes, summarize
 from storyline.compare.claims import claims_report
 from storyline.compare.timeline import claim_date, timeline
-from storyline.records import Article, outlet_label
+from storyline.records import Article, Mention, Sentence, Story, outlet_label
 from storyline.store.repo import Store
 
 SCHEMA_ID = "https://storyline.invalid/schema/dossier-1.json"
+Loaded = tuple[Article, dict[str, Any], list[Sentence], list[Mention]]  # an article with what the store adds
 
 
 def _embed_cached(store: Store) -> Any:
@@ -61,12 +62,7 @@ def article_record(a: Article, extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> dict[str, Any]:
-    story = store.story(story_id)
-    if story is None:
-        raise KeyError(f"no story {story_id}")
-    loaded = _load(store, [a.id for a in story.articles])
-    independent = [x for x in loaded if not x[1].get("copy_of")]
+def _related(store: Store, story: Story) -> list[dict[str, Any]]:
     related = []
     for other in store.stories(list(story.related)) if story.related else []:
         relation = "related"
@@ -74,7 +70,11 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
             relation = "earlier" if other.first_date < story.first_date else "later"
         related.append({"id": other.id, "title": other.title, "first_date": other.first_date, "relation": relation})
     related.sort(key=lambda r: (r["first_date"] or "9999", r["id"]))
-    embed = _embed_cached(store)
+    return related
+
+
+def _comparison(store: Store, independent: list[Loaded], related: list[dict[str, Any]], embed: Any) -> dict[str, Any]:
+    """Claims, matrix, conflicts, differences and timeline of a story's independent articles."""
     dated = {}
     stated: dict[tuple[int, int], tuple[str, str]] = {}  # (article index, sentence) -> date the text states
     for i, (a, _e, sents, _m) in enumerate(independent):
@@ -98,7 +98,36 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
                 "sources": [{"article": first.id, "source": first.source, "outlet": first.outlet,
                              "outlet_label": outlet_label(first), "sentence": 0, "text": sents[0].text if sents else ""}],
             })  # fmt: skip
-    summary = summarize([(a, s) for a, _e, s, _m in independent], embed, summary_sentences)
+    return {
+        "differences": differences(report),
+        "claims": report["claims"],
+        "matrix_outlets": report["outlets"],
+        "conflicts": report["conflicts"],
+        "timeline": timeline(report["claims"], dated, earlier),
+    }
+
+
+def compare_story(store: Store, story_id: int) -> dict[str, Any]:
+    """Only the comparison part of a dossier (`storyline compare`): no summary, quotes or entities."""
+    story = store.story(story_id)
+    if story is None:
+        raise KeyError(f"no story {story_id}")
+    independent = [x for x in _load(store, [a.id for a in story.articles]) if not x[1].get("copy_of")]
+    return {
+        "story": {"id": story.id, "title": story.title},
+        **_comparison(store, independent, _related(store, story), _embed_cached(store)),
+    }
+
+
+def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> dict[str, Any]:
+    story = store.story(story_id)
+    if story is None:
+        raise KeyError(f"no story {story_id}")
+    loaded = _load(store, [a.id for a in story.articles])
+    independent = [x for x in loaded if not x[1].get("copy_of")]
+    related = _related(store, story)
+    embed = _embed_cached(store)
+    compared = _comparison(store, independent, related, embed)
     return {
         "$schema": SCHEMA_ID,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -112,12 +141,8 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
             "independent_count": len(independent),
             "related": related,
         },
-        "summary": summary,
-        "differences": differences(report),
-        "claims": report["claims"],
-        "matrix_outlets": report["outlets"],
-        "conflicts": report["conflicts"],
-        "timeline": timeline(report["claims"], dated, earlier),
+        "summary": summarize([(a, s) for a, _e, s, _m in independent], embed, summary_sentences),
+        **compared,
         "quotes": merge_quotes([(a, store.quotes(a.id)) for a, _e, _s, _m in independent]),
         "entities": merge_entities([(a, m, store.roles(a.id)) for a, _e, _s, m in independent]),
         "articles": [
@@ -160,7 +185,7 @@ def _fmt(value: object) -> str:
     return f"{value:,.0f}" if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def _load(store: Store, ids: list[str]) -> list[tuple[Article, dict[str, Any], list[Any], list[Any]]]:
+def _load(store: Store, ids: list[str]) -> list[Loaded]:
     out = []
     for aid in ids:
         art = store.article(aid)
