@@ -32,9 +32,15 @@ def merge_entities(
                 for word in m.canonical.split():
                     full_people.setdefault(word, set()).add(m.canonical)
 
+    orgs = {m.canonical for _a, ms, _r in articles for m in ms if m.label == "ORG" and " " in m.canonical}
+
     def key_of(m: Mention) -> str:
         if m.label == "PERSON" and " " not in m.canonical and len(full_people.get(m.canonical, ())) == 1:
             return next(iter(full_people[m.canonical])).lower()
+        if m.label == "PERSON" and " " not in m.canonical:  # "Robotics" cut from "Solvane Robotics"
+            org = next((o for o in orgs if o.endswith(" " + m.canonical)), None)
+            if org:
+                return org.lower()
         return m.canonical.lower()
 
     rows: dict[str, dict[str, Any]] = {}
