@@ -66,15 +66,30 @@ def _ingest(args: argparse.Namespace, db: str) -> Any:
     from storyline.engine.local import ingest
     from storyline.store.repo import StoreError
 
+    analyzer = None
+    if args.engine == "dask":
+        from storyline.engine.dask_engine import DaskError, dask_analyzer
+
+        try:
+            analyzer = dask_analyzer(args.scheduler, args.workers if args.workers > 1 else 2)
+        except DaskError as e:
+            raise CliError(str(e)) from None
+    elif args.scheduler:
+        raise CliError("--scheduler needs --engine dask")
     store = _store(db)
     show = not args.quiet and sys.stderr.isatty()
     try:
         with _progress(show, "ingesting") as cb:
-            report = ingest(store, args.paths, batch_size=args.batch_size, max_bytes=args.max_bytes, progress=cb)
+            report = ingest(
+                store, args.paths, batch_size=args.batch_size, max_bytes=args.max_bytes, progress=cb,
+                workers=args.workers, analyzer=analyzer,
+            )  # fmt: skip
     except StoreError as e:
         raise CliError(str(e)) from None
     finally:
         store.close()
+        if analyzer is not None:
+            analyzer.close()
     for p in report.problems:
         _err(f"skipped {p}")
     if not args.quiet:
@@ -359,6 +374,18 @@ def build_parser() -> argparse.ArgumentParser:
             default=DEFAULT_MAX_BYTES,
             help="refuse inputs larger than this (default 50 MB)",
         )
+        sp.add_argument(
+            "--workers", type=_positive, default=1,
+            help="processes that run the models (default 1: one process, embedding beside parsing)",
+        )  # fmt: skip
+        sp.add_argument(
+            "--engine", choices=("local", "dask"), default="local",
+            help="where the models run: this machine (local) or Dask workers (dask; default local)",
+        )  # fmt: skip
+        sp.add_argument(
+            "--scheduler", metavar="ADDRESS",
+            help="Dask scheduler to use with --engine dask (default: a local cluster of --workers, at least 2)",
+        )  # fmt: skip
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
 
     sp = sub.add_parser("ingest", help="read articles into the store and cluster them into stories",

