@@ -168,3 +168,25 @@ def test_stdin_and_glob(tmp_path):
     assert report["ingested"] == 3 and report["skipped"] == []
     con = sqlite3.connect(db)
     assert {r[0] for r in con.execute("SELECT source FROM articles")} >= {"<stdin>"}
+
+
+def test_a_large_json_lines_file_is_read_a_line_at_a_time(tmp_path, store):
+    """A corpus file bigger than the size limit still lands; only the oversized record is refused."""
+    from storyline.ingest.paths import STREAM_FROM
+
+    lines = [
+        json.dumps({"url": f"https://valley.example/{i}", "title": t, "outlet": "Valley Gazette",
+                    "published": "2025-05-03", "text": body})
+        for i, (t, body) in enumerate([
+            ("Ferry fares frozen", "Ferry fares to the islands will stay at last year's level, the operator said."),
+            ("New library opens", "Oldmoor's new library opened on Saturday with 40,000 books on its shelves."),
+        ])
+    ]  # fmt: skip
+    huge = json.dumps({"url": "https://valley.example/huge", "title": "Huge", "text": "word " * (STREAM_FROM // 5)})
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join([lines[0], huge, lines[1]]) + "\n", encoding="utf-8")
+    assert path.stat().st_size > STREAM_FROM
+    report = ingest(store, [str(path)], max_bytes=STREAM_FROM // 2)
+    assert report.ingested == 2
+    assert [(p.source, p.reason.split(" (")[0]) for p in report.problems] == [(f"{path}:2", "line too large")]
+    assert {store.article(i).title for i in store.article_ids()} == {"Ferry fares frozen", "New library opens"}

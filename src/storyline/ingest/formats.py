@@ -18,22 +18,27 @@ Item = RawDocument | IngestProblem
 def read_jsonl(source: str, data: bytes) -> Iterator[Item]:
     """One article per line: {"url","title","text"|"html","published","outlet","byline"}."""
     for lineno, line in enumerate(data.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{source}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            yield IngestProblem(where, f"not valid JSON ({e.__class__.__name__}: {str(e)[:80]})")
-            continue
-        if not isinstance(obj, dict):
-            yield IngestProblem(where, "JSON line is not an object")
-            continue
-        if not isinstance(obj.get("text") or obj.get("html") or obj.get("content"), str):
-            yield IngestProblem(where, 'JSON line has no "text" or "html" string')
-            continue
-        url = obj.get("url") if isinstance(obj.get("url"), str) else None
-        yield RawDocument(source=url or where, data=line.strip(), content_type="json", url=url)
+        yield from jsonl_line(source, lineno, line)
+
+
+def jsonl_line(source: str, lineno: int, line: bytes) -> Iterator[Item]:
+    """One JSON Lines record, or a problem naming the file and line; nothing for a blank line."""
+    if not line.strip():
+        return
+    where = f"{source}:{lineno}"
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        yield IngestProblem(where, f"not valid JSON ({e.__class__.__name__}: {str(e)[:80]})")
+        return
+    if not isinstance(obj, dict):
+        yield IngestProblem(where, "JSON line is not an object")
+        return
+    if not isinstance(obj.get("text") or obj.get("html") or obj.get("content"), str):
+        yield IngestProblem(where, 'JSON line has no "text" or "html" string')
+        return
+    url = obj.get("url") if isinstance(obj.get("url"), str) else None
+    yield RawDocument(source=url or where, data=line.strip(), content_type="json", url=url)
 
 
 def read_feed(source: str, data: bytes) -> Iterator[Item]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from storyline.ingest.decode import sniff_binary
-from storyline.ingest.formats import Item, read_feed, read_jsonl, read_warc
+from storyline.ingest.formats import Item, jsonl_line, read_feed, read_jsonl, read_warc
 from storyline.records import IngestProblem, RawDocument
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -103,11 +103,56 @@ def read_one(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Iter
         yield RawDocument(source=name, data=data, content_type=kind)
 
 
+STREAMED = (".jsonl", ".ndjson", ".jsonlines")
+STREAM_FROM = 8_000_000  # smaller JSON Lines files are read whole, like every other input
+
+
+def _streamable(p: str) -> bool:
+    """A large file named and looking like JSON Lines (not binary, first record an object)."""
+    if p == "-" or not p.lower().endswith(STREAMED):
+        return False
+    try:
+        if os.path.getsize(p) < STREAM_FROM:
+            return False
+        with open(p, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return sniff_binary(head) is None and kind_of(p, head) == "jsonl"
+
+
+def stream_jsonl(name: str, max_bytes: int) -> Iterator[Item]:
+    """A JSON Lines file of any size, a line at a time: the size limit holds per article, not per file.
+
+    A corpus of 100k articles is one file of hundreds of MB; reading it whole would hold it all in
+    memory, so it is read line by line and only an oversized line is refused.
+    """
+    try:
+        with open(name, "rb") as fh:
+            lineno = 0
+            while True:
+                line = fh.readline(max_bytes + 1)
+                if not line:
+                    return
+                lineno += 1
+                if len(line) > max_bytes and not line.endswith(b"\n"):
+                    yield IngestProblem(f"{name}:{lineno}", f"line too large (> limit {max_bytes / 1e6:.0f} MB)")
+                    while line and not line.endswith(b"\n"):  # skip the rest of it
+                        line = fh.readline(1 << 20)
+                    continue
+                yield from jsonl_line(name, lineno, line)
+    except OSError as e:
+        yield IngestProblem(name, f"cannot read: {e.strerror or e}")
+
+
 def read_sources(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
     """Every document named by `paths`, in order, with a problem for each input that fails."""
     for p in expand(paths):
         if isinstance(p, IngestProblem):
             yield p
+            continue
+        if _streamable(p):
+            yield from stream_jsonl(os.path.abspath(p), max_bytes)
             continue
         if p == "-":
             data = sys.stdin.buffer.read(max_bytes + 1)
