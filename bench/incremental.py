@@ -167,6 +167,7 @@ def main() -> int:
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             rows.append((size, counts["stories"], statistics.median(times), statistics.mean(times), max(times),
                          placed / built if built else 0.0, rss))  # fmt: skip
+            print(f"  one more article at {size}: median {statistics.median(times) * 1000:.1f} ms", file=sys.stderr)
     print(
         "| store size | stories | add one article: median ms | mean ms | max ms | placed/s while growing | peak RSS MB |"
     )

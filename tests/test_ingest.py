@@ -190,3 +190,31 @@ def test_a_large_json_lines_file_is_read_a_line_at_a_time(tmp_path, store):
     assert report.ingested == 2
     assert [(p.source, p.reason.split(" (")[0]) for p in report.problems] == [(f"{path}:2", "line too large")]
     assert {store.article(i).title for i in store.article_ids()} == {"Ferry fares frozen", "New library opens"}
+
+
+def test_a_store_from_before_schema_4_is_upgraded_and_search_follows_new_versions(tmp_path):
+    """Search rows moved to the articles' rowids in schema 4; an older store is upgraded in place."""
+    db = tmp_path / "old.db"
+
+    def version(text: str) -> Path:
+        path = tmp_path / "in.jsonl"
+        rec = {"url": "https://harbour.example/cranes", "title": "Harbour works", "outlet": "Harbour Times",
+               "published": "2025-05-02", "text": text}  # fmt: skip
+        path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+        return path
+
+    with Store(db) as store:
+        ingest(store, [str(version("Two new cranes arrived at Port Aldwin on Friday, the harbour board said."))])
+        article = store.article_ids()[0]
+    with sqlite3.connect(db) as con:  # what a schema-3 store looks like: search rows on their own rowids
+        con.executescript("""
+            UPDATE schema_version SET version = 3; DROP INDEX articles_copy_of; DELETE FROM articles_fts;
+            INSERT INTO articles_fts (rowid, id, title, text) SELECT rowid + 100, id, title, text FROM articles;
+        """)  # fmt: skip
+    with Store(db) as store:
+        assert store.search("cranes") == [article]
+        report = ingest(store, [str(version("The ferry timetable for the summer was published on Friday."))])
+        assert report.new_versions == 1
+        assert store.search("timetable") == [article]
+        assert store.search("cranes") == []
+        assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == 4

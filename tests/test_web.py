@@ -216,3 +216,38 @@ def test_feed_url_is_fetched_only_when_given(server, tmp_path):
     finally:
         httpd.shutdown()
     assert httpx.post(base + "/api/ingest", data={"url": "file:///etc/passwd"}).status_code == 400
+
+
+def test_a_long_story_list_is_paged(tmp_path):
+    """Hundreds of stories come a page at a time, newest first, with links between the pages."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(5)
+    syllables = ["ka", "lo", "mir", "tes", "van", "dor", "pel", "shu", "ri", "gal", "nob", "fen"]
+    lines = []
+    for i in range(130):  # a place, a date and a product of its own each: 130 separate stories
+        place = "".join(rng.choice(syllables) for _ in range(3)).title()
+        thing = "".join(rng.choice(syllables) for _ in range(2))
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=9 * i)
+        lines.append(json.dumps({
+            "url": f"https://fairs.example/{i}", "title": f"{place} holds its first {thing} fair",
+            "outlet": "Fair Weekly", "published": day.isoformat(),
+            "text": f"The village of {place} held its first {thing} fair on Saturday, with {i + 20} stalls.",
+        }))  # fmt: skip
+    (tmp_path / "fairs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "fairs.db"
+    with Store(db) as store:
+        ingest(store, [str(tmp_path / "fairs.jsonl")])
+    with running_server(db) as (base, _proc):
+        first = httpx.get(base + "/api/stories").json()
+        assert first["total"] > 100 and first["pages"] >= 2 and len(first["stories"]) == 100
+        second = httpx.get(base + "/api/stories", params={"page": 2}).json()
+        assert len(second["stories"]) == first["total"] - 100
+        ids = [s["id"] for s in first["stories"] + second["stories"]]
+        assert len(set(ids)) == first["total"]
+        dates = [s["last_date"] for s in first["stories"] + second["stories"]]
+        assert dates == sorted(dates, reverse=True)
+        html = httpx.get(base + "/").text
+        assert f"{first['total']} stories" in html and 'rel="next" href="/?page=2"' in html
+        assert 'rel="prev"' in httpx.get(base + "/?page=2").text

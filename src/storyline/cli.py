@@ -372,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--max-bytes",
             type=_positive,
             default=DEFAULT_MAX_BYTES,
-            help="refuse inputs larger than this (default 50 MB)",
+            help="refuse inputs larger than this; JSON Lines files over 8 MB are read a line at a time and the limit holds per line (default 50 MB)",
         )
         sp.add_argument(
             "--workers", type=_positive, default=1,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
+
 from storyline.analyze.dates import resolve_dates
 from storyline.analyze.entities import mentions
 from storyline.analyze.nlp import embed, spacy_nlp
@@ -36,12 +38,24 @@ def sentences(doc: object, text: str) -> list[Sentence]:
     return out
 
 
-def terms(doc: object) -> dict[str, int]:
-    """Content words that tell one event from another: nouns, names and numbers."""
+def terms(doc: Any) -> dict[str, int]:
+    """Content words that tell one event from another: nouns, names and numbers.
+
+    Token flags come out of the Doc as one array: a Python loop over token attributes cost as
+    much as a tenth of the parse.
+    """
+    from spacy.attrs import IS_ALPHA, IS_STOP, LIKE_NUM, POS
+    from spacy.symbols import NOUN, PROPN
+
     out: dict[str, int] = {}
-    for t in doc:  # type: ignore[attr-defined]
-        if (t.pos_ in ("NOUN", "PROPN") and t.is_alpha and not t.is_stop and len(t.text) > 2) or t.like_num:
-            key = t.text.lower()
+    if not len(doc):
+        return out
+    flags = doc.to_array([POS, IS_ALPHA, IS_STOP, LIKE_NUM])
+    noun = ((flags[:, 0] == NOUN) | (flags[:, 0] == PROPN)) & (flags[:, 1] == 1) & (flags[:, 2] == 0)
+    for i in np.flatnonzero(noun | (flags[:, 3] == 1)):
+        text = doc[int(i)].text
+        if flags[i, 3] or len(text) > 2:
+            key = text.lower()
             out[key] = out.get(key, 0) + 1
     return out
 

@@ -81,13 +81,14 @@ def extract_roles(doc: Any, mentions: list[Mention]) -> dict[str, list[str]]:
     """canonical person -> the roles the article gives them, in order of first appearance."""
     out: dict[str, list[str]] = {}
     at = {x.start: x for x in reversed(mentions)}  # the first mention starting there, as before
+    text = doc.text  # Doc.text joins every token on each call
     for ent in doc.ents:
         if ent.label_ != "PERSON":
             continue
         m = at.get(ent.start_char)
         if m is None:
             continue
-        for role in (_premodifier_role(doc, ent.start), _apposition_role(doc.text, ent.end_char)):
+        for role in (_premodifier_role(doc, ent.start), _apposition_role(text, ent.end_char)):
             if role and role not in out.setdefault(m.canonical, []):
                 out[m.canonical].append(role)
     return {k: v for k, v in out.items() if v}

@@ -141,31 +141,32 @@ def align(claims: list[Claim], vectors: np.ndarray) -> list[ClaimGroup]:
     common = {n for n, k in counts.items() if k > max(2, len(claims) // 4)}
     claims = [replace(c, names=c.names - common) for c in claims]
     long_story = len(claims) > 24 * 2  # in long articles a "best match" is often just the least bad
-    best: dict[tuple[int, int], int] = {}  # (claim, other article) -> its most similar claim there
-    for i, c in enumerate(claims):
-        for j, d in enumerate(claims):
-            if c.article != d.article:
-                k = (i, d.article)
-                if k not in best or sims[i, j] > sims[i, best[k]]:
-                    best[k] = j
+    # Only pairs above the lowest cosine any rule accepts are looked at, and each claim's best match
+    # in every other article is one argmax per article: a 200-article story has millions of pairs.
+    arts = np.fromiter((c.article for c in claims), dtype=np.int64, count=len(claims))
+    best = np.zeros((len(claims), int(arts.max()) + 1 if len(claims) else 0), dtype=np.int64)
+    for art in np.unique(arts):
+        cols = np.flatnonzero(arts == art)
+        best[:, art] = cols[np.argmax(sims[:, cols], axis=1)]
+    floor = min(0.4, STRONG, 0.65, WEAK, MUTUAL)
+    near = np.triu(sims >= floor, k=1) & (arts[:, None] != arts[None, :])
     pairs = []
-    for i in range(len(claims)):
-        for j in range(i + 1, len(claims)):
-            if claims[i].article != claims[j].article:
-                cos = float(sims[i, j])
-                sc = _confirmed(claims[i], claims[j], cos)
-                mutual = best[(i, claims[j].article)] == j and best[(j, claims[i].article)] == i
-                a, b = claims[i], claims[j]
-                overlap = len(a.words & b.words) / (len(a.words | b.words) or 1)
-                if (
-                    not sc
-                    and mutual
-                    and cos >= (MUTUAL + 0.07 if long_story else MUTUAL)
-                    and (overlap >= 0.08 or a.names & b.names or a.values & b.values or cos >= 0.55)
-                ):
-                    sc = cos
-                if sc:
-                    pairs.append((sc, i, j))
+    for i, j in zip(*np.nonzero(near), strict=True):
+        i, j = int(i), int(j)
+        a, b = claims[i], claims[j]
+        cos = float(sims[i, j])
+        sc = _confirmed(a, b, cos)
+        if not sc:
+            mutual = best[i, b.article] == j and best[j, a.article] == i
+            overlap = len(a.words & b.words) / (len(a.words | b.words) or 1)
+            if (
+                mutual
+                and cos >= (MUTUAL + 0.07 if long_story else MUTUAL)
+                and (overlap >= 0.08 or a.names & b.names or a.values & b.values or cos >= 0.55)
+            ):
+                sc = cos
+        if sc:
+            pairs.append((sc, i, j))
     pairs.sort(reverse=True)
     group_of = list(range(len(claims)))
     members: dict[int, set[int]] = {i: {i} for i in range(len(claims))}

@@ -17,7 +17,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -29,6 +29,7 @@ from storyline.ingest.decode import sniff_binary
 from storyline.records import outlet_label
 from storyline.store.repo import Store, StoreError
 
+PAGE_SIZE = 100  # stories per page of the list: a 10k-article store has thousands
 UPLOAD_EXT = (".txt", ".text", ".html", ".htm", ".html.gz", ".htm.gz", ".jsonl", ".ndjson", ".json", ".xml", ".rss",
               ".atom", ".warc", ".warc.gz")  # fmt: skip
 CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -93,9 +94,12 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
         return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"})
 
     # -- data -------------------------------------------------------------------------------
+    facets: dict[str, Any] = {}  # outlets and people for the filters, kept until the store changes
+
     def stories_data(
-        q: str | None, outlet: str | None, person: str | None, since: str | None, until: str | None
+        q: str | None, outlet: str | None, person: str | None, since: str | None, until: str | None, page_no: int = 1
     ) -> dict[str, Any]:
+        """One page of the filtered story list, newest first; only that page's members are loaded."""
         with store() as s:
             keep: set[int] | None = None
             if q:
@@ -103,17 +107,30 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
             if outlet or person:
                 found = s.stories_with(outlet=outlet or None, person=person or None)
                 keep = found if keep is None else keep & found
+            index = [
+                (sid, first, last, n)
+                for sid, first, last, n in s.story_index()
+                if (keep is None or sid in keep)
+                and not (since and (last or "")[:10] < since)
+                and not (until and (first or "9999")[:10] > until)
+            ]
+            index.sort(key=lambda r: (r[2] or "", r[3]), reverse=True)
+            pages = max(1, -(-len(index) // PAGE_SIZE))
+            page_no = min(max(1, page_no), pages)
+            shown = index[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
+            order = {sid: k for k, (sid, *_rest) in enumerate(shown)}
             rows = []
-            for st in s.stories(sorted(keep) if keep is not None else None):
-                if since and (st.last_date or "")[:10] < since:
-                    continue
-                if until and (st.first_date or "9999")[:10] > until:
-                    continue
+            for st in sorted(s.stories([sid for sid, *_rest in shown]), key=lambda st: order[st.id]):
                 d = st.to_dict()
                 d["sparkline"] = _sparkline([a.published for a in st.articles])
                 rows.append(d)
-            rows.sort(key=lambda r: (r["last_date"] or "", len(r["articles"])), reverse=True)
-            return {"stories": rows, "outlets": s.outlets(), "people": s.people()}
+            version = s.data_version()
+            if facets.get("version") != version:
+                facets.update(version=version, outlets=s.outlets(), people=s.people())
+            return {
+                "stories": rows, "total": len(index), "page": page_no, "pages": pages,
+                "outlets": facets["outlets"], "people": facets["people"],
+            }  # fmt: skip
 
     def article_data(article_id: str) -> dict[str, Any]:
         with store() as s:
@@ -185,8 +202,12 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
     # -- pages ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(q: str | None = None, outlet: str | None = None, person: str | None = None,
-                     since: str | None = None, until: str | None = None) -> HTMLResponse:  # fmt: skip
-        data = stories_data(q, outlet, person, since, until)
+                     since: str | None = None, until: str | None = None, page_no: int = Query(1, alias="page"),
+                     ) -> HTMLResponse:  # fmt: skip
+        data = stories_data(q, outlet, person, since, until, page_no)
+        filters = {
+            k: v for k, v in {"q": q, "outlet": outlet, "person": person, "since": since, "until": until}.items() if v
+        }
         return page(
             "stories.html.j2",
             **data,
@@ -195,6 +216,9 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
             person=person or "",
             since=since or "",
             until=until or "",
+            page_size=PAGE_SIZE,
+            prev_url="/?" + urlencode({**filters, "page": data["page"] - 1}) if data["page"] > 1 else None,
+            next_url="/?" + urlencode({**filters, "page": data["page"] + 1}) if data["page"] < data["pages"] else None,
         )
 
     def dossier(story_id: int) -> dict[str, Any]:
@@ -267,8 +291,10 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
     def api_stories(q: str | None = Query(None, description="full-text query over titles and text (FTS5)"),
                     outlet: str | None = None, person: str | None = None,
                     since: str | None = Query(None, description="YYYY-MM-DD"),
-                    until: str | None = Query(None, description="YYYY-MM-DD")) -> dict[str, Any]:  # fmt: skip
-        return stories_data(q, outlet, person, since, until)
+                    until: str | None = Query(None, description="YYYY-MM-DD"),
+                    page: int = Query(1, description=f"page of {PAGE_SIZE} stories, newest first"),
+                    ) -> dict[str, Any]:  # fmt: skip
+        return stories_data(q, outlet, person, since, until, page)
 
     @app.get("/api/stories/{story_id}", summary="A story's dossier (same JSON as `storyline dossier --format json`)")
     def api_story(story_id: int) -> dict[str, Any]:
