@@ -208,7 +208,8 @@ def test_a_store_from_before_schema_4_is_upgraded_and_search_follows_new_version
         article = store.article_ids()[0]
     with sqlite3.connect(db) as con:  # what a schema-3 store looks like: search rows on their own rowids
         con.executescript("""
-            UPDATE schema_version SET version = 3; DROP INDEX articles_copy_of; DELETE FROM articles_fts;
+            UPDATE schema_version SET version = 3; DROP INDEX articles_copy_of; DROP INDEX story_links_b;
+            DELETE FROM articles_fts;
             INSERT INTO articles_fts (rowid, id, title, text) SELECT rowid + 100, id, title, text FROM articles;
         """)  # fmt: skip
     with Store(db) as store:

@@ -61,9 +61,11 @@ MIGRATIONS: dict[int, str] = {
     INSERT INTO articles_fts (id, title, text) SELECT id, coalesce(title, ''), text FROM articles;
     """,
     # bench/incremental.py found two scans per stored article: re-pointing copies of a copy, and
-    # finding an article's search row by an unindexed column. Search rows now share the rowid.
+    # finding an article's search row by an unindexed column (search rows now share the rowid);
+    # bench/web_latency.py, a scan of every story link per story shown.
     4: """
-    CREATE INDEX articles_copy_of ON articles(copy_of);
+    CREATE INDEX IF NOT EXISTS articles_copy_of ON articles(copy_of);
+    CREATE INDEX IF NOT EXISTS story_links_b ON story_links(b);
     DELETE FROM articles_fts;
     INSERT INTO articles_fts (rowid, id, title, text) SELECT rowid, id, coalesce(title, ''), text FROM articles;
     """,
@@ -367,7 +369,10 @@ class Store:
                 StoryArticle(r["id"], r["source"], r["outlet"], r["published"], r["title"], r["copy_of"])
             )
         links: dict[int, list[int]] = {}
-        for r in self.db.execute("SELECT a, b FROM story_links ORDER BY score DESC"):
+        link_where = f"WHERE a IN ({','.join('?' * len(ids))}) OR b IN ({','.join('?' * len(ids))})" if ids else ""
+        for r in self.db.execute(
+            f"SELECT a, b FROM story_links {link_where} ORDER BY score DESC", [*ids, *ids] if ids else []
+        ):
             links.setdefault(r["a"], []).append(r["b"])
             links.setdefault(r["b"], []).append(r["a"])
         return [
