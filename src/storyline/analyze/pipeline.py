@@ -1,7 +1,8 @@
 """Run the per-article analysis over a batch: one nlp.pipe and one embedding call per batch.
 
-`parse_batch` (spaCy and the rules on its output) and `embed_leads` are separate so that an engine
-can embed one batch on another core while spaCy parses the next; `analyze_batch` does both.
+`parse_batch` (spaCy and the rules on its output) and `with_vectors` (the lead embeddings) are
+separate so that an engine can embed one batch on another core while spaCy parses the next;
+`analyze_batch` does both.
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ def ingest(
     pending_hashes: set[str] = set()
     in_flight: deque[Future[Analyzed]] = deque()
     own = analyzer is None
-    runner = analyzer or local_analyzer(workers)
+    runner: Analyzer | None = analyzer  # the local one starts with the first batch: a re-ingest needs no models
 
     def write(future: Future[Analyzed]) -> None:
         # Dated articles first: they anchor stories in time, so an undated article that follows is
@@ -161,10 +161,14 @@ def ingest(
                 report.stories.add(story)
 
     def flush() -> None:
-        if pending:
-            in_flight.append(runner.submit(list(pending)))
-            pending.clear()
-            pending_hashes.clear()
+        nonlocal runner
+        if not pending:
+            return
+        if runner is None:
+            runner = local_analyzer(workers)
+        in_flight.append(runner.submit(list(pending)))
+        pending.clear()
+        pending_hashes.clear()
         while len(in_flight) > runner.depth:
             write(in_flight.popleft())
 
@@ -192,6 +196,6 @@ def ingest(
         while in_flight:
             write(in_flight.popleft())
     finally:
-        if own:
+        if own and runner is not None:
             runner.close()
     return report
