@@ -207,7 +207,7 @@ def test_atheris_harness_bounded_run_and_crash_regressions(tmp_path):
     for i, f in enumerate(sorted(CORPUS.rglob("*.*"))):
         (seeds / f"seed{i}").write_bytes(bytes([i % 8]) + f.read_bytes()[:4000])
     done = subprocess.run(
-        [sys.executable, str(HERE / "fuzz" / "fuzz_ingest.py"), "-runs=3000", "-max_total_time=60", "-max_len=4096",
+        [sys.executable, str(HERE / "fuzz" / "fuzz_ingest.py"), "-runs=3000", "-seed=1", "-max_total_time=60", "-max_len=4096",
          f"-artifact_prefix={tmp_path}/", str(seeds)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip

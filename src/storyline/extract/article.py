@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
 import hashlib
@@ -26,6 +27,8 @@ class ExtractError(ValueError):
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its parse errors become our one-line reasons
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_B = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
 
 
@@ -33,12 +36,18 @@ def _html_blocks(html: bytes | str) -> str:
     """Plain text of an HTML fragment, one block element per line (for short feed/JSON bodies)."""
     import lxml.html
 
+    # Control characters survive libxml2's parse but make lxml refuse to write the tree (the
+    # fuzzer found it: a NUL in text beside a <script> being dropped).
+    if isinstance(html, str):
+        html = _CONTROL.sub(" ", html)
+    elif not html.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # NULs are part of UTF-16
+        html = _CONTROL_B.sub(b" ", html)
     try:  # huge_tree: deeply nested pages (thousands of <div>s) are still parsed, not refused
         root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True, recover=True))
+        for bad in root.xpath("//script|//style|//noscript|//template"):
+            bad.drop_tree()
     except (ValueError, lxml.etree.ParserError, lxml.etree.XMLSyntaxError):
-        return ""
-    for bad in root.xpath("//script|//style|//noscript|//template"):
-        bad.drop_tree()
+        return _strip_tags(html)
     lines = [" ".join(el.text_content().split()) for el in root.iter() if isinstance(el.tag, str) and el.tag in _BLOCKS]
     lines = [x for x in lines if x]
     if lines:

@@ -57,8 +57,8 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
     for n, entry in enumerate(parsed.entries, 1):
         content = ""
         if entry.get("content"):
-            content = max((c.get("value", "") for c in entry.content), key=len)
-        summary = entry.get("summary", "")
+            content = max((c.get("value") or "" for c in entry.content), key=len)
+        summary = entry.get("summary") or ""  # feedparser gives None for some broken entries
         body = content if len(content) >= len(summary) else summary
         if not body.strip():
             yield IngestProblem(f"{source}#{n}", "feed entry has no text")
