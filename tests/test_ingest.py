@@ -14,7 +14,7 @@ import pytest
 from conftest import CORPUS
 
 from storyline.engine.local import ingest
-from storyline.store.repo import Store
+from storyline.store.repo import SCHEMA_VERSION, Store
 
 ARTICLE_HTML = """<!doctype html><html><head><title>Dock strike ends after pay deal | Harbour Times</title>
 <meta property="og:site_name" content="Harbour Times"><meta name="author" content="Nell Carver">
@@ -218,4 +218,4 @@ def test_a_store_from_before_schema_4_is_upgraded_and_search_follows_new_version
         assert report.new_versions == 1
         assert store.search("timetable") == [article]
         assert store.search("cranes") == []
-        assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == 4
+        assert store.db.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION

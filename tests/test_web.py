@@ -114,6 +114,20 @@ def test_who_said_what_filter_and_entity_page(server, page):
     _shot(page, "entity")
 
 
+def test_entity_lookup_is_case_blind_and_cites_each_sentence_once(server):
+    base, _db = server
+    exact = httpx.get(base + "/api/entities/Tomas%20Ferreira").json()
+    typed = httpx.get(base + "/api/entities/tomas%20ferreira").json()
+    assert typed["name"] == "Tomas Ferreira"
+    assert typed["said"] == exact["said"] and typed["mentioned"] == exact["mentioned"]
+    assert all(q["speaker"] == "Tomas Ferreira" for q in exact["said"])
+    cited = [(m["article"], m["sentence"]) for m in exact["mentioned"]]
+    assert len(cited) == len(set(cited)) >= 3
+    assert all("Ferreira" in m["text"] for m in exact["mentioned"])
+    assert len({m["outlet"] for m in exact["mentioned"]}) >= 3
+    assert httpx.get(base + "/api/entities/Nobody%20Here").status_code == 404
+
+
 def test_upload_lands_in_a_story_without_restart(server, page, tmp_path):
     base, _db = server
     article = tmp_path / "lighthouse.txt"

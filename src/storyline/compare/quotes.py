@@ -19,14 +19,20 @@ def _words(text: str) -> list[str]:
 
 
 def same_quote(a: Quote, b: Quote) -> bool:
-    if a.speaker and b.speaker and a.speaker != b.speaker:
+    return _same(a.speaker, _words(a.text), b.speaker, _words(b.text))
+
+
+def _same(speaker_a: str | None, wa: list[str], speaker_b: str | None, wb: list[str]) -> bool:
+    if speaker_a and speaker_b and speaker_a != speaker_b:
         return False
-    wa, wb = _words(a.text), _words(b.text)
     if not wa or not wb:
         return False
     short, long_ = sorted((wa, wb), key=len)
     if len(short) <= 2:  # one- or two-word partial quotes match only exactly
         return short == long_
+    vocab = set(long_)  # an upper bound first: a word of the shorter found nowhere in the longer cannot match
+    if sum(w in vocab for w in short) < 0.8 * len(short):
+        return False
     m = SequenceMatcher(None, short, long_, autojunk=False)
     matched = sum(block.size for block in m.get_matching_blocks())
     return matched >= 0.8 * len(short)
@@ -35,14 +41,18 @@ def same_quote(a: Quote, b: Quote) -> bool:
 def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[dict[str, Any]]:
     """One row per distinct quote, most widely carried first, each with every source."""
     groups: list[list[tuple[Article, Quote]]] = []
+    words: list[list[list[str]]] = []  # the words of each group's quotes, split once
     for art, quotes in articles:
         for q in quotes:
-            for g in groups:
-                if any(same_quote(q, other) for _a, other in g):
+            wq = _words(q.text)
+            for g, gw in zip(groups, words, strict=True):
+                if any(_same(q.speaker, wq, other.speaker, wo) for (_a, other), wo in zip(g, gw, strict=True)):
                     g.append((art, q))
+                    gw.append(wq)
                     break
             else:
                 groups.append([(art, q)])
+                words.append([wq])
     out = []
     for order, g in enumerate(groups):
         _best_art, best = max(g, key=lambda x: (not x[1].partial, x[1].speaker is not None, len(x[1].text)))

@@ -30,7 +30,7 @@ from storyline.records import (
     StoryState,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
 MIGRATIONS: dict[int, str] = {
     2: """
@@ -68,6 +68,13 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX IF NOT EXISTS story_links_b ON story_links(b);
     DELETE FROM articles_fts;
     INSERT INTO articles_fts (rowid, id, title, text) SELECT rowid, id, coalesce(title, ''), text FROM articles;
+    """,
+    # bench/web_latency.py: names are looked up case-blind, which a plain index cannot serve.
+    5: """
+    DROP INDEX IF EXISTS mentions_canonical;
+    CREATE INDEX IF NOT EXISTS mentions_canonical_nocase ON mentions(canonical COLLATE NOCASE);
+    DROP INDEX IF EXISTS quotes_speaker;
+    CREATE INDEX IF NOT EXISTS quotes_speaker_nocase ON quotes(speaker COLLATE NOCASE);
     """,
 }
 
@@ -512,6 +519,34 @@ class Store:
             (name, name),
         )
         return [r[0] for r in rows]
+
+    def entity_stories(self, name: str, speaking: bool = False) -> list[int]:
+        """Stories that name this entity or quote it; with `speaking`, only those that quote it."""
+        inner = "SELECT article_id FROM quotes WHERE speaker = ? COLLATE NOCASE"
+        args: tuple[str, ...] = (name,)
+        if not speaking:
+            inner = f"SELECT article_id FROM mentions WHERE canonical = ? COLLATE NOCASE UNION {inner}"
+            args = (name, name)
+        rows = self.db.execute(
+            f"SELECT DISTINCT story_id FROM story_articles WHERE article_id IN ({inner}) ORDER BY story_id", args
+        )
+        return [r[0] for r in rows]
+
+    def entity_sentences(self, name: str, limit: int = 200) -> list[dict[str, Any]]:
+        """The sentences that name this entity, once per article and sentence, in article then text order."""
+        rows = self.db.execute(
+            """SELECT m.article_id, m.sentence, min(m.start) AS first, s.text, a.outlet, a.source
+               FROM mentions m JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence
+               JOIN articles a ON a.id = m.article_id
+               WHERE m.canonical = ? COLLATE NOCASE
+               GROUP BY m.article_id, m.sentence ORDER BY m.article_id, first LIMIT ?""",
+            (name, limit),
+        )
+        return [
+            {"article": r["article_id"], "sentence": r["sentence"], "text": r["text"], "outlet": r["outlet"],
+             "source": r["source"]}
+            for r in rows
+        ]  # fmt: skip
 
     def find_articles(self, prefix: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT 5", (prefix + "%",))]

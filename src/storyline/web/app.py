@@ -26,7 +26,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from storyline.dossier import article_record, build_dossier, entities_of, quotes_of
 from storyline.ingest.decode import sniff_binary
-from storyline.records import outlet_label
+from storyline.records import StoryArticle, outlet_label
 from storyline.store.repo import Store, StoreError
 
 PAGE_SIZE = 100  # stories per page of the list: a 10k-article store has thousands
@@ -164,33 +164,28 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
 
     def entity_data(name: str) -> dict[str, Any]:
         with store() as s:
-            ids = s.entity_articles(name)
-            if not ids:
+            story_ids = s.entity_stories(name)
+            if not story_ids and not s.entity_articles(name):
                 raise HTTPException(404, f"no entity {name!r}")
-            story_ids = sorted(s.stories_with(article_ids=ids))
-            said = [q for sid in story_ids for q in quotes_of(s, sid) if (q["speaker"] or "").lower() == name.lower()]
-            about = []
-            for aid in ids:
-                art = s.article(aid)
-                sents = {x.idx: x.text for x in s.sentences(aid)}
-                for m in s.mentions(aid):
-                    if m.canonical.lower() == name.lower() and m.sentence in sents:
-                        about.append(
-                            {
-                                "article": aid,
-                                "outlet": outlet_label(art),
-                                "sentence": m.sentence,
-                                "text": sents[m.sentence],
-                            }
-                        )
-            seen, uniq = set(), []
-            for a in about:
-                if (a["article"], a["sentence"]) not in seen:
-                    seen.add((a["article"], a["sentence"]))
-                    uniq.append(a)
+            # a merged quote takes its speaker from one of its sources: only stories that quote them count
+            said = [
+                q
+                for sid in s.entity_stories(name, speaking=True)
+                for q in quotes_of(s, sid)
+                if (q["speaker"] or "").lower() == name.lower()
+            ]
+            uniq = [
+                {
+                    "article": r["article"],
+                    "outlet": outlet_label(StoryArticle(r["article"], r["source"], r["outlet"], None, None)),
+                    "sentence": r["sentence"],
+                    "text": r["text"],
+                }
+                for r in s.entity_sentences(name, limit=200)
+            ]
             merged = [e for sid in story_ids for e in entities_of(s, sid) if e["name"].lower() == name.lower()]
             return {
-                "name": name,
+                "name": merged[0]["name"] if merged else name,  # as the articles spell it, whatever was typed
                 "type": merged[0]["type"] if merged else None,
                 "aliases": sorted({a for e in merged for a in e["aliases"]}),
                 "roles": list(dict.fromkeys(r for e in merged for r in e["roles"])),
