@@ -25,6 +25,9 @@ _RX = re.compile(
 )
 
 
+_ISO = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
 def _shift_months(d: dt.date, months: int) -> str:
     y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
     return f"{y:04d}-{m + 1:02d}"
@@ -84,6 +87,11 @@ def resolve_dates(text: str, published: str | None, sentence_of: list[int]) -> l
     pub = dt.date.fromisoformat(published[:10]) if published else None
     out = []
     for m in _RX.finditer(text):
-        value = resolve(m, pub) if pub else (m.group("year") or None)
+        try:
+            value = resolve(m, pub) if pub else (m.group("year") or None)
+        except (OverflowError, ValueError):  # "99999999999 days ago", or a day past the calendar's end
+            value = None
+        if value is not None and not _ISO.fullmatch(value):  # "5000 years ago": before year 1
+            value = None
         out.append(DateRef(m.group(0), m.start(), m.end(), sentence_of[m.start()], value))
     return out

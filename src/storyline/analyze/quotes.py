@@ -90,20 +90,24 @@ def _speech_verb(tok: Any) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.text.lower() in SPEECH
 
 
-def _subject(verb: Any) -> Any | None:
+def _subject(verb: Any, quoted: list[bool] | None = None) -> Any | None:
+    """Who does the saying; never a word inside a quote (`quoted`, by character), however it parsed."""
     for child in verb.children:  # passive: "was accused of ... by a Labour MP"
         if child.dep_ == "agent":
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
     for child in verb.children:
+        if quoted is not None and quoted[child.idx]:
+            continue  # '"It the winter," said Tom Reilly.' can parse with "It" as the subject of "said"
         if child.dep_ in ("nsubj", "nsubjpass"):
             if child.text.lower() in ("which", "who", "that") and verb.dep_ == "relcl":
                 return verb.head  # "a report which recognises ..."
             if child.text.lower() not in ("it", "this", "that", "which"):
                 return child
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
-        return _subject(verb.head)  # "labelled ... and urged ...", "welcomed it, saying ...", "used it to promise"
+        # "labelled ... and urged ...", "welcomed it, saying ...", "used it to promise"
+        return _subject(verb.head, quoted)
     # "..., said Wang." / "said Mr Han" is sometimes parsed with the name as an object
     for t in verb.doc[verb.i + 1 : verb.i + 4]:
         if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "ORG"):
@@ -303,7 +307,7 @@ def extract_quotes(
                 ctx.subjects.append((t.idx, ctx.by_word(name.split()) or name))
     ctx.subjects.sort()
     for v in verbs:  # "X said she had spoken to ..." makes X the last speaker, quote or not
-        subj = _subject(v)
+        subj = _subject(v, in_quote)
         if subj is not None:
             phrase = _noun_phrase(subj)
             tree = _subtree(subj)
@@ -336,7 +340,7 @@ def extract_quotes(
         if cands:
             cued.add(s.start)
             verb = min(cands, key=lambda v: min(abs(v.idx - s.start), abs(v.idx - s.end)))
-            subj = _subject(verb)
+            subj = _subject(verb, in_quote)
             cue = _cue(verb)
             if subj is not None:
                 phrase = _noun_phrase(subj)
@@ -413,7 +417,7 @@ def _with_intros(
         para = text[ps:pe].rstrip()
         if para.endswith(":") and not in_quote[max(ps, pe - 1)]:
             tail = [v for v in verbs if ps <= v.idx < pe]
-            subj = _subject(tail[-1]) if tail else None
+            subj = _subject(tail[-1], in_quote) if tail else None
             if subj is not None:
                 phrase = _noun_phrase(subj)
                 name, kind = ctx.resolve(phrase, _subtree(subj))

@@ -143,7 +143,13 @@ def ingest(
     def write(future: Future[Analyzed]) -> None:
         # Dated articles first: they anchor stories in time, so an undated article that follows is
         # compared with stories whose dates are known, whatever order the files came in.
-        analyzed = sorted(future.result(), key=lambda x: x[0].article.published is None)
+        analyzed = []
+        for item in future.result():
+            if isinstance(item, IngestProblem):
+                report.problems.append(item)
+            else:
+                analyzed.append(item)
+        analyzed.sort(key=lambda x: x[0].article.published is None)
         try:
             with store.transaction():
                 outcomes = [(a, *place(store, a, sig)) for a, sig in analyzed]

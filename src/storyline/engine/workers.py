@@ -9,22 +9,56 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
 
-from storyline.analyze.pipeline import analyze_batch, leads, parse_batch, with_vectors
-from storyline.records import AnalyzedArticle, Article
+from storyline.analyze.pipeline import leads, parse_batch, with_vectors
+from storyline.records import AnalyzedArticle, Article, IngestProblem
 from storyline.stories import dedup
 
-Analyzed = list[tuple[AnalyzedArticle, tuple[int, ...]]]
+# Each article of a batch, in order: analysed with its MinHash signature, or why its analysis failed.
+Analyzed = list[tuple[AnalyzedArticle, tuple[int, ...]] | IngestProblem]
 
 
-def _signed(analyzed: list[AnalyzedArticle]) -> Analyzed:
-    """Attach the MinHash signature: the LSH half of candidate search runs where the models do."""
-    return [(a, dedup.signature(a.article.text)) for a in analyzed]
+def parse_each(batch: list[Article]) -> list[AnalyzedArticle | IngestProblem]:
+    """The batch parsed at once; should that raise, article by article, so one bad article costs only itself."""
+    try:
+        return list(parse_batch(batch))
+    except Exception as e:
+        if len(batch) == 1:
+            return [_failed(batch[0], e)]
+    out: list[AnalyzedArticle | IngestProblem] = []
+    for art in batch:
+        try:
+            out.extend(parse_batch([art]))
+        except Exception as e:
+            out.append(_failed(art, e))
+    return out
+
+
+def _failed(art: Article, e: Exception) -> IngestProblem:
+    msg = " ".join(str(e).split())
+    msg = msg if len(msg) <= 160 else msg[:159] + "…"
+    return IngestProblem(art.source, f"analysis failed ({type(e).__name__}: {msg})")
+
+
+def complete(items: list[AnalyzedArticle | IngestProblem], vectors: Any = None) -> Analyzed:
+    """Lead vectors (computed here unless given) and the MinHash signature, which runs where the
+    models do: the LSH half of candidate search."""
+    parsed = [x for x in items if isinstance(x, AnalyzedArticle)]
+    done = iter(with_vectors(parsed, vectors))
+    out: Analyzed = []
+    for x in items:
+        if isinstance(x, AnalyzedArticle):
+            a = next(done)
+            out.append((a, dedup.signature(a.article.text)))
+        else:
+            out.append(x)
+    return out
 
 
 def analyze_remote(batch: list[Article]) -> Analyzed:
     """The task a worker process or Dask worker runs; its models load on the first call and stay."""
-    return _signed(analyze_batch(batch))
+    return complete(parse_each(batch))
 
 
 def warm_worker() -> None:
@@ -72,13 +106,13 @@ class InlineAnalyzer(Analyzer):
         torch.set_num_threads(1)
 
     def submit(self, batch: list[Article]) -> Future[Analyzed]:
-        parsed = parse_batch(batch)
-        texts = leads(parsed)
+        items = parse_each(batch)
+        texts = leads([x for x in items if isinstance(x, AnalyzedArticle)])
 
         def finish() -> Analyzed:
             from storyline.analyze.nlp import embed
 
-            return _signed(with_vectors(parsed, embed(texts)))
+            return complete(items, embed(texts) if texts else None)
 
         return self._pool.submit(finish)
 

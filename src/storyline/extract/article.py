@@ -27,6 +27,9 @@ class ExtractError(ValueError):
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its parse errors become our one-line reasons
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+# The longest long-reads run to about 60,000 characters; spaCy's parser needs memory in proportion
+# to a text's length and refuses a million outright.
+MAX_TEXT_CHARS = 200_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_B = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
@@ -165,6 +168,11 @@ def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
         what = "only a headline" if cleaned.title else "nothing"
         where = "in the HTML" if raw.content_type == "html" else "after cleaning"
         raise ExtractError(f"no article text found {where} ({what} left)")
+    size = sum(len(p) + 2 for p in cleaned.paragraphs) - 2 + len(cleaned.title or "")
+    if size > MAX_TEXT_CHARS:
+        raise ExtractError(
+            f"{size:,} characters of text after cleaning, more than the {MAX_TEXT_CHARS:,} an article may have"
+        )
     chash = content_hash(cleaned.title, cleaned.paragraphs)
     key = raw.url or f"sha256:{chash}"
     return Article(
