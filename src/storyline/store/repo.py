@@ -533,13 +533,14 @@ class Store:
         return [r[0] for r in rows]
 
     def entity_sentences(self, name: str, limit: int = 200) -> list[dict[str, Any]]:
-        """The sentences that name this entity, once per article and sentence, in article then text order."""
+        """The sentences that name this entity, once per article and sentence: oldest article first."""
         rows = self.db.execute(
             """SELECT m.article_id, m.sentence, min(m.start) AS first, s.text, a.outlet, a.source
                FROM mentions m JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence
                JOIN articles a ON a.id = m.article_id
                WHERE m.canonical = ? COLLATE NOCASE
-               GROUP BY m.article_id, m.sentence ORDER BY m.article_id, first LIMIT ?""",
+               GROUP BY m.article_id, m.sentence
+               ORDER BY coalesce(a.published, '9999'), m.article_id, first LIMIT ?""",
             (name, limit),
         )
         return [
