@@ -109,3 +109,22 @@ def test_entities_cli(cli, corpus_db):
     ferreira = next(e for e in ents if e["name"] == "Tomas Ferreira")
     assert ferreira["type"] == "PERSON" and "chief bridge engineer" in " ".join(ferreira["roles"])
     assert {"name", "type", "aliases", "roles", "articles"} <= set(ferreira)
+
+
+def test_he_or_she_skips_a_speaker_whose_title_says_otherwise():
+    """'“…,” he said.' after Ms Solheim spoke means the last man named, not her."""
+    text = (
+        "Ferry terminal row deepens\n\n"
+        "Opposition leader Daniel Reyes spoke at the harbour meeting on Monday.\n\n"
+        "“The board has hidden the cost from the islanders,” Mr Reyes said.\n\n"
+        "Board chairwoman Ingrid Solheim rejected the claim.\n\n"
+        "“Every figure is on our website,” Ms Solheim said.\n\n"
+        "“Then why did nobody see the overrun coming?” he said.\n"
+    )
+    art = extract(RawDocument(source="t.txt", data=text.encode(), content_type="text"), today=dt.date(2026, 1, 1))
+    (a,) = analyze_batch([art])
+    assert [(q.text[:12], q.speaker) for q in a.quotes] == [
+        ("The board ha", "Daniel Reyes"),
+        ("Every figure", "Ingrid Solheim"),
+        ("Then why did", "Daniel Reyes"),
+    ]

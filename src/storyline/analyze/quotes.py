@@ -31,6 +31,8 @@ SPEECH = frozenset(
     recognises recognised believe believes believed describe quipped joked told""".split()
 )
 PRONOUNS = {"he", "she", "they", "i", "we"}
+# "Mr Reilly" is a he and "Ms Solheim" a she: enough to skip a speaker "he said" cannot mean
+_GENDERED_TITLE = re.compile(r"\b(?:(Mr|Sir|Lord)|(Mrs|Ms|Miss|Dame|Lady))\.?\s+$")
 TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president"}
 ROLE_HEADS = {
     "executive", "director", "chair", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman", "minister",
@@ -167,11 +169,26 @@ def _subtree(tok: Any) -> Any:
 class _Context:
     """What the article has said so far: who spoke last, who was named last, roles."""
 
-    def __init__(self, mentions: list[Mention], roles: dict[str, list[str]]) -> None:
+    def __init__(self, mentions: list[Mention], roles: dict[str, list[str]], text: str = "") -> None:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.roles = roles
         self.events: list[tuple[int, str, str]] = []  # (position, canonical, kind) of named speakers so far
         self.subjects: list[tuple[int, str]] = []  # (position, canonical) of people who are a verb's subject
+        self.pronoun: dict[str, str] = {}  # canonical -> "he"/"she", from the titles the article gives them
+        for m in self.mentions:
+            if m.label != "PERSON":
+                continue
+            first = (m.text.split() or [""])[0]  # the title before the name, or inside the mention
+            t = _GENDERED_TITLE.search(text[max(0, m.start - 8) : m.start]) or _GENDERED_TITLE.search(first + " ")
+            if t:
+                self.pronoun.setdefault(m.canonical, "he" if t.group(1) else "she")
+                self.pronoun.setdefault(m.canonical.split()[-1], "he" if t.group(1) else "she")
+
+    def fits(self, name: str | None, pronoun: str) -> bool:
+        """Whether "he"/"she" can be this person: yes unless a title (for them or their surname) says otherwise."""
+        words = (name or "").split()
+        known = self.pronoun.get(name or "") or (self.pronoun.get(words[-1]) if words else None)
+        return known in (None, pronoun)
 
     def mention_at(self, start: int, end: int) -> Mention | None:
         """The named entity that heads a phrase (its last word), if any."""
@@ -188,10 +205,6 @@ class _Context:
             return None
         hits = sorted({n for n in names if all(w in n.split() for w in bare)})
         return hits[0] if len(hits) == 1 else None
-
-    def last_event_pos(self, pos: int) -> int:
-        done = [e for e in self.events if e[0] < pos]
-        return done[-1][0] if done else -1
 
     def last_speaker_before(self, pos: int) -> tuple[str, str] | None:
         done = [e for e in self.events if e[0] < pos]
@@ -234,9 +247,16 @@ class _Context:
             return name, "person"  # a name the tagger did not mark
         last = self.last_speaker_before(phrase.start_char)
         if len(words) == 1 and head in ("he", "she"):
-            subj = [e for e in self.subjects if e[0] < phrase.start_char]
-            if subj and (last is None or last[1] != "person" or subj[-1][0] > self.last_event_pos(phrase.start_char)):
+            pos = phrase.start_char
+            subj = [e for e in self.subjects if e[0] < pos and self.fits(e[1], head)]
+            events = [e for e in self.events if e[0] < pos and (e[2] != "person" or self.fits(e[1], head))]
+            last = (events[-1][1], events[-1][2]) if events else None
+            if subj and (last is None or last[1] != "person" or subj[-1][0] > events[-1][0]):
                 return subj[-1][1], "person"
+            if last and last[1] == "person":
+                return last
+            people = [m for m in self.mentions if m.label == "PERSON" and m.end <= pos and self.fits(m.canonical, head)]
+            return (people[-1].canonical if people else None), "person"
         if len(words) == 1 and head in PRONOUNS:
             if last and (head not in ("he", "she") or last[1] == "person"):
                 return last
@@ -285,7 +305,7 @@ def extract_quotes(
         paragraphs.append((pos, pos + len(chunk)))
         pos += len(chunk) + 2
     spans = find_spans(text, paragraphs)
-    ctx = _Context(mentions, roles)
+    ctx = _Context(mentions, roles, text)
     in_quote = [False] * (len(text) + 1)
     for s in spans:
         for k in range(max(0, s.start - 1), min(len(text), s.end + 1)):
@@ -303,7 +323,11 @@ def extract_quotes(
     for t in doc:  # subjects that are names the tagger missed ("Bellini, 47, fired back")
         if t.dep_ in ("nsubj", "nsubjpass") and not in_quote[t.idx] and t.ent_type_ in ("", "PERSON"):
             name = _propn_name(t)
-            if name and not any(p == t.idx for p, _n in ctx.subjects):
+            tagged = next((m for m in ctx.mentions if m.label == "PERSON" and m.start <= t.idx < m.end), None)
+            if tagged is not None:  # "Prime Minister Yulia Tymoshenko said": the name, not its title words
+                if not any(p == tagged.start for p, _n in ctx.subjects):
+                    ctx.subjects.append((tagged.start, tagged.canonical))
+            elif name and not any(p == t.idx for p, _n in ctx.subjects):
                 ctx.subjects.append((t.idx, ctx.by_word(name.split()) or name))
     ctx.subjects.sort()
     for v in verbs:  # "X said she had spoken to ..." makes X the last speaker, quote or not
@@ -364,7 +388,7 @@ def extract_quotes(
         n_words = len(qtext.split())
         if not direct and (canonical is None or (n_words <= 2 and (not cands or kind != "person"))):
             continue  # scare quotes or a phrase nobody is quoted as saying
-        if canonical is None and n_words < 4:
+        if canonical is None and n_words < 4 and s.closed:  # an open quote runs on into the next paragraph
             continue
         if canonical is not None and kind == "person":
             role = (roles.get(canonical) or [None])[0]
