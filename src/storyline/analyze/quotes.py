@@ -257,10 +257,8 @@ class _Context:
                 return last
             people = [m for m in self.mentions if m.label == "PERSON" and m.end <= pos and self.fits(m.canonical, head)]
             return (people[-1].canonical if people else None), "person"
-        if len(words) == 1 and head in PRONOUNS:
-            if last and (head not in ("he", "she") or last[1] == "person"):
-                return last
-            return (self.last_person_before(phrase.start_char), "person") if head in ("he", "she") else (None, "other")
+        if len(words) == 1 and head in PRONOUNS:  # "they", "we", "I": whoever spoke last
+            return last or (None, "other")
         if head in BODY_HEADS or (head.endswith("s") and head[:-1] in BODY_HEADS):
             if subtree is not None and len(subtree) <= 12:
                 inner = [

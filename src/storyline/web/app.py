@@ -174,7 +174,7 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
                 for q in quotes_of(s, sid)
                 if (q["speaker"] or "").lower() == name.lower()
             ]
-            uniq = [
+            mentioned = [
                 {
                     "article": r["article"],
                     "outlet": outlet_label(StoryArticle(r["article"], r["source"], r["outlet"], None, None)),
@@ -191,7 +191,7 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
                 "roles": list(dict.fromkeys(r for e in merged for r in e["roles"])),
                 "stories": [{"id": st.id, "title": st.title} for st in s.stories(story_ids)],
                 "said": said,
-                "mentioned": uniq[:200],
+                "mentioned": mentioned,
             }
 
     # -- pages ------------------------------------------------------------------------------
