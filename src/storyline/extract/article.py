@@ -32,6 +32,8 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 MAX_TEXT_CHARS = 200_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_B = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What trafilatura is asked for: the body only, as much of it as it can find.
+TRAFILATURA_OPTIONS: dict[str, bool] = {"include_comments": False, "include_tables": False, "favor_recall": True}
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
 
 
@@ -73,9 +75,7 @@ def _html_to_cleaned(html: bytes | str, today: dt.date | None, url: str | None =
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
-        )
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **TRAFILATURA_OPTIONS)
     except Exception:
         doc = None
     meta = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
