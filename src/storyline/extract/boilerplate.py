@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+
+import regex
 from dataclasses import dataclass, field
 
 from storyline.extract import dates
@@ -49,10 +51,22 @@ _SECTION_END = re.compile(
     r"|share this (?:post|article|story)(?: via)?)\b",
     re.I,
 )
-_APPEAL_WORDS = re.compile(r"\b(?:contribut\w*|donat\w*|subscri\w*|paywall|membership|support(?:ing)? us)\b", re.I)
+# Words of an outlet's appeal to its reader: money, sign-ups, "your support".
+_APPEAL_WORDS = re.compile(
+    r"\b(?:contribut(?:e|ion)s?|donat(?:e|ion|ions|ing)|subscri(?:be|ber|bers|bing|ption|ptions)|paywalls?"
+    r"|membership|your support|support(?:ing)? (?:us|our)|newsletters?|bulletins?|sign(?:ing)? up"
+    r"|(?:independent|quality) journalism|ad-free)\b",
+    re.I,
+)
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣*]|-(?=\s))\s*")
-_END = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$|[\"”’]\s*$")
+# A line that ends as a sentence does, in any script: a sentence terminal (. ! ? 。 ！ ? । ؟ …), a
+# colon or semicolon, a closing quote, or an emoji, with closing brackets and quotes after it.
+_END = regex.compile(r"(?:[\p{Sentence_Terminal}…:;]|\p{Extended_Pictographic})[\p{Pe}\p{Pf}\"'’”」』»]*\s*$|[\"”’»」』]\s*$")
+_FULL_STOP = regex.compile(r"[.。．][\p{Pe}\p{Pf}\"'’”」』»]*\s*$")
+# Scripts written without spaces between words: each character counts as a word.
+_SPACELESS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]*’(?!\w)")
+_OPENING_QUOTES = "“\"‘'«「"
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.I)
 _WE = re.compile(r"\b(?:we|us|our|ours)\b", re.I)
 _CAPTION_CUES = re.compile(
@@ -63,6 +77,17 @@ _WEEKDAY_IN_TEXT = re.compile(
 )
 
 
+# Line kinds that are boilerplate for certain, after which a run of short lines is boilerplate too.
+_BOILERPLATE = frozenset({"widget", "outlet line", "reader appeal", "date line"})
+# What an uncredited caption may stand beside: other captions and lines printed twice.
+_CAPTION_BESIDE = frozenset({"photo caption", "repeated line", "pull quote"})
+# A "By ..." line is a byline only when short: "By contrast, the country ..." is a sentence.
+_BYLINE_MAX_WORDS = 12
+# A line printed again apart from its twin is dropped from this length up: copies of whole body
+# paragraphs are long, while recipe steps and interview questions that recur are short.
+_REPEAT_MIN_WORDS = 12
+
+
 def normalize(line: str) -> str:
     """Compare lines regardless of quote style, case, spacing and punctuation."""
     s = unicodedata.normalize("NFKC", line).lower()
@@ -71,7 +96,11 @@ def normalize(line: str) -> str:
 
 
 def words(line: str) -> int:
-    return len(line.split())
+    """Words in a line, counting each character of a script written without spaces as one."""
+    spaceless = len(_SPACELESS.findall(line))
+    if not spaceless:
+        return len(line.split())
+    return spaceless + len(_SPACELESS.sub(" ", line).split())
 
 
 def sentence_like(line: str) -> bool:
@@ -96,32 +125,59 @@ class Cleaned:
 
 def split_lines(text: str) -> list[str]:
     """Lines of text, with hard-wrapped paragraphs joined back together."""
+    return _split_blocks(text)[0]
+
+
+def _split_blocks(text: str) -> tuple[list[str], list[bool]]:
+    """split_lines, and for each line whether it stands alone between blank lines in a text that
+    separates its paragraphs with blank lines (how a plain-text title is set apart)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
+    blocks = re.split(r"\n\s*\n", text)
+    paragraphed = sum(1 for b in blocks if b.strip()) > 1
     out: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = [" ".join(x.split()) for x in block.split("\n")]
-        lines = [x for x in lines if x]
-        for line in lines:
-            if out and out[-1] and not _END.search(out[-1]) and re.match(r"[a-z(]", line) and len(out[-1]) > 40:
+    alone: list[bool] = []
+    for block in blocks:
+        first = len(out)
+        for line in (" ".join(x.split()) for x in block.split("\n")):
+            if not line:
+                continue
+            if len(out) > first and not _END.search(out[-1]) and re.match(r"[a-z(]", line) and len(out[-1]) > 40:
                 out[-1] = out[-1] + " " + line
             else:
                 out.append(line)
-        out.append("")
-    return [x for x in out if x]
+                alone.append(False)
+        if paragraphed and len(out) == first + 1:
+            alone[first] = True
+    return out, alone
 
 
-def _reader_appeal(line: str) -> bool:
-    """The outlet talking to its reader ("Your support helps us...") rather than reporting."""
-    if line[:1] in "“\"‘'":
-        return False
+def _reader_address(line: str) -> int:
+    """How plainly the outlet talks to its reader: 2 = we + you + an appeal word ("Your support helps
+    us..."), 1 = we + you only (reviews and columns say that too), 0 = neither."""
+    if line[:1] in _OPENING_QUOTES:
+        return 0
     bare = _QUOTED.sub(" ", line)
-    return bool(_WE.search(bare) and (_YOU.search(bare) or _APPEAL_WORDS.search(bare)))
+    if not (_WE.search(bare) and _YOU.search(bare)):
+        return 0
+    return 2 if _APPEAL_WORDS.search(bare) else 1
 
 
-def clean_lines(lines: list[str], title: str | None = None, today: dt.date | None = None) -> Cleaned:
-    """Classify each line as body or leftover and collect the metadata the leftovers state."""
+def clean_lines(
+    lines: list[str],
+    title: str | None = None,
+    today: dt.date | None = None,
+    alone: list[bool] | None = None,
+    title_in_text: bool = True,
+) -> Cleaned:
+    """Classify each line as body or leftover and collect the metadata the leftovers state.
+
+    `alone` marks lines set apart by blank lines: such a short first line is the title even when it
+    ends with a full stop. With `title_in_text` False (a record whose title field is missing), only
+    a first line that is no sentence is taken for the title, so a first sentence stays in the body.
+    """
     out = Cleaned(title=title)
     n = len(lines)
+    alone = alone or [False] * n
     kind: list[str | None] = [None] * n
     bullets = [bool(_BULLET.match(x)) for x in lines]
     lines = [_BULLET.sub("", x) if b else x for x, b in zip(lines, bullets, strict=True)]
@@ -136,15 +192,27 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
         elif outlet and (words(line) <= 12 or re.search(r"\b(?:notifications|alerts) from\b", line, re.I)):
             out.outlet = out.outlet or outlet
             kind[i] = "outlet line"
-        elif _WIDGETS.match(line) or (_WIDGET_PHRASES.search(line) and words(line) <= 40):
+        elif _WIDGETS.match(line) or (
+            line[:1] not in _OPENING_QUOTES and _WIDGET_PHRASES.search(_QUOTED.sub(" ", line)) and words(line) <= 25
+        ):
             kind[i] = "widget"
         elif (iso := dates.find_date_line(line)) is not None:
             if out.published is None:
                 out.published = iso
             date_at = i if date_at is None else date_at
             kind[i] = "date line"
-        elif _reader_appeal(line):
+        elif _reader_address(line) == 2:
             kind[i] = "reader appeal"
+    # A line that only talks to the reader belongs to an appeal it stands beside ("We aim to get back
+    # to you within 48 hours" under a sign-up pitch); alone, among body lines, it is body.
+    grew = True
+    while grew:
+        grew = False
+        for i in range(n):
+            if kind[i] is None and _reader_address(lines[i]) == 1:
+                if _neighbour_kind(kind, i, -1) == "reader appeal" or _neighbour_kind(kind, i, 1) == "reader appeal":
+                    kind[i] = "reader appeal"
+                    grew = True
 
     # 2. Photo captions with a credit, and lines printed more than once.
     for i, line in enumerate(lines):
@@ -158,13 +226,14 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
         if kind[i] is None and norms[i] in caption_norms:
             kind[i] = "photo caption"
 
-    # 3. The title (given by HTML/JSON, or the first heading-like line) and its repeats.
+    # 3. The title (given by HTML/JSON, or the first line of the text when it reads as a headline) and
+    # its repeats. Only the first line with two words can be the title: nothing before it is dropped
+    # for being above it but one-word labels, and a later line is never taken for it.
     if out.title is None:
-        for i, line in enumerate(lines):
-            if kind[i] is None and words(line) >= 2 and not line.endswith(".") and len(line) < 300:
-                out.title = line
-                kind[i] = "title"
-                break
+        first = next((i for i in range(n) if kind[i] is None and words(lines[i]) >= 2), None)
+        if first is not None and _headline_like(lines[first], alone[first] and title_in_text):
+            out.title = lines[first]
+            kind[first] = "title"
     title_norm = normalize(out.title) if out.title else None
     title_at = next((i for i in range(n) if kind[i] == "title"), -1)
     for i in range(n):
@@ -175,38 +244,50 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
     for i in range(min(n, title_at + 12)):
         if kind[i] is None and i > title_at:
             near = date_at is not None and abs(i - date_at) == 1
-            byline = byline_from_line(lines[i], near_date=near)
+            byline = byline_from_line(lines[i], near_date=near) if words(lines[i]) <= _BYLINE_MAX_WORDS else None
             if byline and (near or lines[i].lower().startswith(("by ", "words by", "reporting by"))):
                 out.byline = out.byline or byline
                 kind[i] = "byline"
 
-    # 5. Repeated lines (captions printed again, copies of a body paragraph): keep the first.
+    # 5. Repeated lines: a line printed twice in a row (a caption under its picture and again in the
+    # gallery), or a long line printed again elsewhere (a body paragraph copied by the scraper). A
+    # short line that recurs apart from its twin is content (recipe steps, interview questions).
     seen: dict[str, int] = {}
     for i in range(n):
         if kind[i] is None:
-            if norms[i] in seen:
+            first = seen.get(norms[i])
+            if first is None:
+                seen[norms[i]] = i
+            elif _neighbour(kind, i, -1) == first or words(lines[i]) >= _REPEAT_MIN_WORDS:
                 kind[i] = "repeated line"
-                first = seen[norms[i]]
                 if not sentence_like(lines[first]) and words(lines[first]) >= 8:
                     kind[first] = "photo caption"
-            else:
-                seen[norms[i]] = i
 
-    # 6. Pull quotes: a line that repeats part of a longer body line, and the name printed under it.
+    # 6. Pull quotes: a line that repeats part of a longer body line and is set as display text (no
+    # final full stop) or has a name printed under it. A sentence that a longer one merely quotes
+    # again is body.
     kept = [i for i in range(n) if kind[i] is None]
     for i in kept:
         if words(lines[i]) >= 5 and any(
             j != i and len(norms[j]) > len(norms[i]) and norms[i] in norms[j] for j in kept
         ):
-            kind[i] = "pull quote"
             nxt = i + 1
-            if nxt < n and kind[nxt] is None and words(lines[nxt]) <= 4 and not sentence_like(lines[nxt]):
-                kind[nxt] = "pull quote attribution"
+            named = nxt < n and kind[nxt] is None and words(lines[nxt]) <= 4 and not sentence_like(lines[nxt])
+            if named or not sentence_like(lines[i]):
+                kind[i] = "pull quote"
+                if named:
+                    kind[nxt] = "pull quote attribution"
 
-    # 7. Captions without credit: a long line that is not a sentence, or that names who is left/right.
+    # 7. Captions without credit: a line that says who stands left or right or is pictured, or a long
+    # line with no full stop beside another caption or copy. Lacking a full stop alone is no evidence
+    # (lists, tour dates, embedded posts all lack one).
     for i, line in enumerate(lines):
-        if kind[i] is None and i > title_at and not bullets[i] and line[:1] not in "“\"‘'":
-            if (words(line) >= 10 and not sentence_like(line)) or (_CAPTION_CUES.search(line) and words(line) <= 45):
+        if kind[i] is None and i > title_at and not bullets[i] and line[:1] not in _OPENING_QUOTES:
+            if _CAPTION_CUES.search(line) and words(line) <= 45:
+                kind[i] = "photo caption"
+            elif 10 <= words(line) <= 45 and not sentence_like(line) and (
+                _neighbour_kind(kind, i, -1) in _CAPTION_BESIDE or _neighbour_kind(kind, i, 1) in _CAPTION_BESIDE
+            ):
                 kind[i] = "photo caption"
 
     # 8. Where the body starts: a dateline, or the first paragraph after the byline/date block.
@@ -251,9 +332,12 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
     for i in kept:
         if i < title_at:
             kind[i] = "widget"
+    # Short lines after the last sentence are widgets only once boilerplate has begun below the body
+    # (an outlet line, a widget, an appeal): a closing list or a sign-off line is body.
     last_sentence = max((i for i in kept if sentence_like(lines[i])), default=-1)
+    tail_from = next((i for i in range(last_sentence + 1, n) if kind[i] in _BOILERPLATE), n)
     for i in kept:
-        if i > last_sentence and words(lines[i]) <= 20:
+        if i > tail_from and words(lines[i]) <= 20:
             kind[i] = "widget"
     # 10. After a "comments" / "most read" / "share this article" marker only short widget lines follow.
     body = [i for i in range(n) if kind[i] is None]
@@ -271,6 +355,26 @@ def clean_lines(lines: list[str], title: str | None = None, today: dt.date | Non
     return out
 
 
+def _neighbour(kind: list[str | None], i: int, step: int) -> int | None:
+    """The index of the nearest line before (step -1) or after (+1) i that has words."""
+    j = i + step
+    while 0 <= j < len(kind) and kind[j] == "no words":
+        j += step
+    return j if 0 <= j < len(kind) else None
+
+
+def _neighbour_kind(kind: list[str | None], i: int, step: int) -> str | None:
+    j = _neighbour(kind, i, step)
+    return kind[j] if j is not None else None
+
+
+def _headline_like(line: str, set_apart: bool) -> bool:
+    """A headline is short; it ends without a full stop, or stands alone as the text's first block."""
+    if len(line) >= 300 or words(line) > 40:
+        return False
+    return set_apart or not _FULL_STOP.search(line)
+
+
 def _infer_published(out: Cleaned, monthday: str, first_paragraph: str, today: dt.date | None) -> None:
     """Year of a wire dateline ("Aug. 30") from the weekday the lead names ("on Wednesday")."""
     partial = dates.parse_partial(monthday)
@@ -286,5 +390,8 @@ def _infer_published(out: Cleaned, monthday: str, first_paragraph: str, today: d
         )
 
 
-def clean_text(text: str, title: str | None = None, today: dt.date | None = None) -> Cleaned:
-    return clean_lines(split_lines(text), title=title, today=today)
+def clean_text(
+    text: str, title: str | None = None, today: dt.date | None = None, title_in_text: bool = True
+) -> Cleaned:
+    lines, alone = _split_blocks(text)
+    return clean_lines(lines, title=title, today=today, alone=alone, title_in_text=title_in_text)
