@@ -51,6 +51,13 @@ _SECTION_END = re.compile(
     r"|share this (?:post|article|story)(?: via)?)\b",
     re.I,
 )
+# Of those, the ones that open a comment thread, where even short sentences are readers' comments. After
+# a link-list heading ("Most read in world news") a sentence means the article goes on.
+_COMMENTS_START = re.compile(
+    r"^(?:share or comment|comments?\b|\(?\d+\)? comments?|join the conversation|log in to comment"
+    r"|click to comment|view (?:all )?comments)",
+    re.I,
+)
 # Words of an outlet's appeal to its reader: money, sign-ups, "your support".
 _APPEAL_WORDS = re.compile(
     r"\b(?:contribut(?:e|ion)s?|donat(?:e|ion|ions|ing)|subscri(?:be|ber|bers|bing|ption|ptions)|paywalls?"
@@ -61,7 +68,9 @@ _APPEAL_WORDS = re.compile(
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣*]|-(?=\s))\s*")
 # A line that ends as a sentence does, in any script: a sentence terminal (. ! ? 。 ！ ? । ؟ …), a
 # colon or semicolon, a closing quote, or an emoji, with closing brackets and quotes after it.
-_END = regex.compile(r"(?:[\p{Sentence_Terminal}…:;]|\p{Extended_Pictographic})[\p{Pe}\p{Pf}\"'’”」』»]*\s*$|[\"”’»」』]\s*$")
+_END = regex.compile(
+    r"(?:[\p{Sentence_Terminal}…:;]|\p{Extended_Pictographic})[\p{Pe}\p{Pf}\"'’”」』»]*\s*$|[\"”’»」』]\s*$"
+)
 _FULL_STOP = regex.compile(r"[.。．][\p{Pe}\p{Pf}\"'’”」』»]*\s*$")
 # Scripts written without spaces between words: each character counts as a word.
 _SPACELESS = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
@@ -83,6 +92,8 @@ _BOILERPLATE = frozenset({"widget", "outlet line", "reader appeal", "date line"}
 _CAPTION_BESIDE = frozenset({"photo caption", "repeated line", "pull quote"})
 # A "By ..." line is a byline only when short: "By contrast, the country ..." is a sentence.
 _BYLINE_MAX_WORDS = 12
+# A pull quote is a sentence or clause: shorter lines inside a longer one are labels and list items.
+_PULL_QUOTE_MIN_WORDS = 8
 # A line printed again apart from its twin is dropped from this length up: copies of whole body
 # paragraphs are long, while recipe steps and interview questions that recur are short.
 _REPEAT_MIN_WORDS = 12
@@ -250,15 +261,19 @@ def clean_lines(
                 kind[i] = "byline"
 
     # 5. Repeated lines: a line printed twice in a row (a caption under its picture and again in the
-    # gallery), or a long line printed again elsewhere (a body paragraph copied by the scraper). A
-    # short line that recurs apart from its twin is content (recipe steps, interview questions).
+    # gallery), or a long body sentence printed again elsewhere without its full stop (set again as a
+    # caption). A line that recurs as it was, apart from its twin, is content (recipe steps,
+    # interview questions, a refrain).
     seen: dict[str, int] = {}
     for i in range(n):
         if kind[i] is None:
             first = seen.get(norms[i])
+            prev = _neighbour(kind, i, -1)
             if first is None:
                 seen[norms[i]] = i
-            elif _neighbour(kind, i, -1) == first or words(lines[i]) >= _REPEAT_MIN_WORDS:
+            elif (prev is not None and norms[prev] == norms[i]) or (
+                words(lines[i]) >= _REPEAT_MIN_WORDS and sentence_like(lines[i]) != sentence_like(lines[first])
+            ):
                 kind[i] = "repeated line"
                 if not sentence_like(lines[first]) and words(lines[first]) >= 8:
                     kind[first] = "photo caption"
@@ -268,7 +283,7 @@ def clean_lines(
     # again is body.
     kept = [i for i in range(n) if kind[i] is None]
     for i in kept:
-        if words(lines[i]) >= 5 and any(
+        if words(lines[i]) >= _PULL_QUOTE_MIN_WORDS and any(
             j != i and len(norms[j]) > len(norms[i]) and norms[i] in norms[j] for j in kept
         ):
             nxt = i + 1
@@ -285,8 +300,10 @@ def clean_lines(
         if kind[i] is None and i > title_at and not bullets[i] and line[:1] not in _OPENING_QUOTES:
             if _CAPTION_CUES.search(line) and words(line) <= 45:
                 kind[i] = "photo caption"
-            elif 10 <= words(line) <= 45 and not sentence_like(line) and (
-                _neighbour_kind(kind, i, -1) in _CAPTION_BESIDE or _neighbour_kind(kind, i, 1) in _CAPTION_BESIDE
+            elif (
+                10 <= words(line) <= 45
+                and not sentence_like(line)
+                and (_neighbour_kind(kind, i, -1) in _CAPTION_BESIDE or _neighbour_kind(kind, i, 1) in _CAPTION_BESIDE)
             ):
                 kind[i] = "photo caption"
 
@@ -343,8 +360,9 @@ def clean_lines(
     body = [i for i in range(n) if kind[i] is None]
     ends = [i for i in range(n) if _SECTION_END.match(lines[i]) and len([b for b in body if b < i]) >= 2]
     if ends:
+        comments = bool(_COMMENTS_START.match(lines[ends[0]]))
         for i in body:
-            if i > ends[0] and words(lines[i]) < 15:
+            if i > ends[0] and words(lines[i]) < 15 and (comments or not sentence_like(lines[i])):
                 kind[i] = "after the article"
 
     for i in range(n):
