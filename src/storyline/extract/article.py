@@ -33,7 +33,7 @@ MAX_TEXT_CHARS = 200_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_B = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What trafilatura is asked for: the body only, as much of it as it can find.
-TRAFILATURA_OPTIONS: dict[str, bool] = {"include_comments": False, "include_tables": False, "favor_recall": True}
+TRAFILATURA_OPTIONS: dict[str, bool] = {"include_comments": False, "include_tables": True, "favor_recall": True}
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
 
 
