@@ -34,6 +34,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_B = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What trafilatura is asked for: the body only, as much of it as it can find.
 TRAFILATURA_OPTIONS: dict[str, bool] = {"include_comments": False, "include_tables": True, "favor_recall": True}
+# When the page's own JSON-LD `articleBody` holds this many times the words trafilatura found (and
+# at least FALLBACK_MIN_GAIN more), trafilatura caught only part of the body: use the publisher's copy.
+# On the extraction benchmark's dev pages JSON-LD bodies run 0.1-1.16x trafilatura's text, never this.
+FALLBACK_RATIO = 1.5
+FALLBACK_MIN_GAIN = 100
+_JSONLD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.I | re.S)
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
 
 
@@ -71,6 +77,37 @@ def _strip_tags(html: bytes | str) -> str:
     return "\n\n".join(" ".join(x.split()) for x in s.split("\n\n") if x.strip())
 
 
+def _jsonld_body(html: bytes | str) -> str | None:
+    """The longest `articleBody` the page states in its JSON-LD metadata, as paragraphs."""
+    s = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    found: list[str] = []
+    for m in _JSONLD.finditer(s):
+        try:
+            _collect_bodies(json.loads(m.group(1)), found, depth=0)
+        except (ValueError, RecursionError):
+            continue
+    if not found:
+        return None
+    body = max(found, key=len)
+    if "<" in body:  # some publishers put the body's HTML there
+        body = _html_blocks(body)
+    return "\n\n".join(" ".join(x.split()) for x in re.split(r"\n\s*\n|\n", body) if x.strip()) or None
+
+
+def _collect_bodies(node: object, found: list[str], depth: int) -> None:
+    if depth > 20:
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "articleBody" and isinstance(value, str):
+                found.append(value)
+            else:
+                _collect_bodies(value, found, depth + 1)
+    elif isinstance(node, list):
+        for value in node:
+            _collect_bodies(value, found, depth + 1)
+
+
 def _html_to_cleaned(html: bytes | str, today: dt.date | None, url: str | None = None) -> Cleaned:
     import trafilatura
 
@@ -80,6 +117,9 @@ def _html_to_cleaned(html: bytes | str, today: dt.date | None, url: str | None =
         doc = None
     meta = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
     text = meta.get("text") or ""
+    fuller = _jsonld_body(html)
+    if fuller and len(fuller.split()) >= max(FALLBACK_RATIO * len(text.split()), len(text.split()) + FALLBACK_MIN_GAIN):
+        text = fuller  # the publisher's own copy of the body holds much more than trafilatura found
     if not text.strip():
         text = _html_blocks(html)
     if not text.strip():

@@ -29,26 +29,41 @@ _WIDGETS = re.compile(
     r"|share(?: this)?(?: (?:post|article|story|page))?(?: (?:via|on))?(?: \w+)?:?|share on \w+|tweet|email|print"
     r"|continue reading|read more|click to comment|comments?|\d+ comments?|leave a comment|view (?:all )?comments"
     r"|inline feedbacks|notify of|latest headlines|most read|most popular|trending|related(?: articles| stories| content)?"
-    r"|more on this story|top stories|you may also like|recommended|connect with us|follow us(?: on \w+)?"
+    r"|more on this story|top stories|you may also like|recommended|connect with us|follow us(?: on \w+)?|don'?t miss"
     r"|sign up|subscribe|log ?in|sign in|register|skip to (?:main )?content|menu|search|home|close"
     r"|thank you for registering|thanks for signing up|back to top|listen to (?:this )?article.*"
     r"|share or comment on this article:?|comments? \(?\d+\)?|\(?\d+\)? comments?|share what you think|join the conversation"
     r"|log in to comment|the comments below have not been moderated\.?|related topics|related internet links"
-    r"|notifications can be managed in browser preferences\.?|accept(?: all)? cookies|manage cookies)\.?$",
+    r"|notifications can be managed in browser preferences\.?|accept(?: all)? cookies|manage cookies"
+    r"|https?://\S+)[.!…]*$",
     re.I,
 )
 _WIDGET_PHRASES = re.compile(
     r"(?:please refresh (?:the|your) (?:page|browser)|sign up (?:to|for) (?:our|the)\b|get (?:our|the) \w+ newsletter"
     r"|delivered (?:straight )?to your inbox|we use cookies|cookie (?:policy|settings)|by clicking (?:accept|subscribe)"
     r"|(?:read|see) more:|^related:|^read more\b|^watch:|^listen:|^see also:|turn on notifications|enable notifications"
-    r"|support (?:our|independent) journalism|make a (?:donation|contribution)|this article (?:was|is) (?:amended|updated))",
+    r"|support (?:our|independent) journalism|make a (?:donation|contribution)"
+    r"|^click here\b|^subscribe to (?:the |our )?\S+ (?:youtube|newsletter|channel|podcast)|\byour inbox\b"
+    r"|error processing your subscription)",
     re.I,
 )
+# Shapes of links to other stories: a headline tagged "[VIDEO]"/"[INSIGHT]" (express.co.uk and
+# others), a headline set in capitals without a full stop (Fox's inline "related" links).
+_LINK_TEASER = regex.compile(
+    r"\[(?:VIDEO|VIDEOS|INSIGHT|REACTION|PICTURES|PICS|POLL|LIVE|LATEST|REVEAL|ANALYSIS)\]\W*$", regex.I
+)
+_CAPS_TEASER_MIN_WORDS = 4
 # Lines after which only comment threads, share bars and link lists follow.
 _SECTION_END = re.compile(
     r"^(?:share or comment on this article|comments? \(?\d+\)?|\(?\d+\)? comments?|join the conversation|log in to comment"
     r"|click to comment|view (?:all )?comments|latest headlines|most read|more on this story|related topics"
     r"|share this (?:post|article|story)(?: via)?)\b",
+    re.I,
+)
+# Widget headings above a list of links: the short non-sentences that follow are that list.
+_LIST_HEADING = re.compile(
+    r"^(?:you may also like|don'?t miss|related(?: articles| stories| content)?|recommended|trending"
+    r"|most popular|read more|more from)\b",
     re.I,
 )
 # Of those, the ones that open a comment thread, where even short sentences are readers' comments. After
@@ -78,8 +93,9 @@ _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]*’(?!\w)")
 _OPENING_QUOTES = "“\"‘'«「"
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.I)
 _WE = re.compile(r"\b(?:we|us|our|ours)\b", re.I)
+# Who stands where in a picture. "(R)" alone is no cue: in US news it is a party ("Gov. Scott Walker (R)").
 _CAPTION_CUES = re.compile(
-    r"\((?:L|R|left|right|centre|center|pictured)\)|, (?:left|right|centre|center|pictured),|\bpictured\b", re.I
+    r"\((?:L|left|right|centre|center|pictured)\)|, (?:left|right|centre|center|pictured),|\bpictured\b", re.I
 )
 _WEEKDAY_IN_TEXT = re.compile(
     r"\b(?:on|this|late on|early on)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
@@ -214,6 +230,8 @@ def clean_lines(
             kind[i] = "date line"
         elif _reader_address(line) == 2:
             kind[i] = "reader appeal"
+        elif _LINK_TEASER.search(line) or _caps_teaser(line):
+            kind[i] = "link to another story"
     # A line that only talks to the reader belongs to an appeal it stands beside ("We aim to get back
     # to you within 48 hours" under a sign-up pitch); alone, among body lines, it is body.
     grew = True
@@ -359,10 +377,18 @@ def clean_lines(
     # 10. After a "comments" / "most read" / "share this article" marker only short widget lines follow.
     body = [i for i in range(n) if kind[i] is None]
     ends = [i for i in range(n) if _SECTION_END.match(lines[i]) and len([b for b in body if b < i]) >= 2]
-    if ends:
-        comments = bool(_COMMENTS_START.match(lines[ends[0]]))
+    ends += [i for i in range(n) if kind[i] == "widget" and _LIST_HEADING.match(lines[i]) and i not in ends]
+    ends.sort()
+    comments_at = next((e for e in ends if _COMMENTS_START.match(lines[e])), None)
+    for e in ends:
         for i in body:
-            if i > ends[0] and words(lines[i]) < 15 and (comments or not sentence_like(lines[i])):
+            if i <= e or kind[i] is not None or words(lines[i]) >= 15:
+                continue
+            if comments_at is not None and e == comments_at:
+                kind[i] = "after the article"
+            elif sentence_like(lines[i]):
+                break  # a sentence after a link list's heading: the article goes on
+            else:
                 kind[i] = "after the article"
 
     for i in range(n):
@@ -371,6 +397,18 @@ def clean_lines(
         else:
             out.dropped.append((lines[i], kind[i] or ""))
     return out
+
+
+def _caps_teaser(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return (
+        len(letters) >= 12
+        and all(c.isupper() for c in letters)
+        and words(line) >= _CAPS_TEASER_MIN_WORDS
+        and not sentence_like(line)
+        and line[:1] not in _OPENING_QUOTES
+        and not _SPACELESS.search(line)
+    )
 
 
 def _neighbour(kind: list[str | None], i: int, step: int) -> int | None:
