@@ -133,45 +133,43 @@ def _tokens(text: str) -> Counter[str]:
     return Counter(_WORD.findall(text.lower()))
 
 
+def _retention(f: Path) -> tuple[float, float, bool, str | None]:
+    """(share kept, share in body paragraphs, has a standfirst, refusal reason) for one article."""
+    text = f.read_text(encoding="utf-8")
+    body = _tokens(text.split("\n", 1)[1] if "\n" in text else "")
+    total = sum(body.values()) or 1
+    try:
+        a = extract(RawDocument(source=f.name, data=text.encode("utf-8"), content_type="text"))
+    except ExtractError as e:
+        return 0.0, 0.0, False, str(e)
+    kept = _tokens("\n".join([a.standfirst or "", a.dateline or "", *a.paragraphs]))
+    paragraphs = _tokens("\n".join(a.paragraphs))
+    share = sum(min(c, kept[w]) for w, c in body.items()) / total
+    strict = sum(min(c, paragraphs[w]) for w, c in body.items()) / total
+    return share, strict, a.standfirst is not None, None
+
+
 def polnear_eval(verbose: bool) -> None:
-    files = sorted((POLNEAR / "dev" / "text").glob("*.txt")) + sorted((POLNEAR / "train" / "text").glob("*.txt"))
-    shares: list[float] = []
-    strict: list[float] = []
-    refused: list[str] = []
-    standfirst = 0
-    worst: list[tuple[float, str]] = []
-    for f in files:
-        text = f.read_text(encoding="utf-8")
-        body = _tokens(text.split("\n", 1)[1] if "\n" in text else "")
-        total = sum(body.values())
-        if not total:
-            continue
-        try:
-            a = extract(RawDocument(source=f.name, data=text.encode("utf-8"), content_type="text"))
-        except ExtractError as e:
-            refused.append(f"{f.parent.parent.name}/{f.name}: {e}")
-            shares.append(0.0)
-            strict.append(0.0)
-            continue
-        standfirst += a.standfirst is not None
-        kept = _tokens("\n".join([a.standfirst or "", a.dateline or "", *a.paragraphs]))
-        share = sum(min(c, kept[w]) for w, c in body.items()) / total
-        shares.append(share)
-        paragraphs = _tokens("\n".join(a.paragraphs))
-        strict.append(sum(min(c, paragraphs[w]) for w, c in body.items()) / total)
-        worst.append((share, f"{f.parent.parent.name}/{f.name}"))
-    n = len(shares)
-    print(f"\nPolNeAR body retention (dev + train): {n} articles, {standfirst} with a standfirst, {len(refused)} refused")
-    for label, xs in (("kept text (standfirst, dateline, body)", shares), ("body paragraphs alone", strict)):
-        print(
-            f"{label:40} mean {sum(xs) / n:.4f}  min {min(xs):.3f}  under 99%: {sum(s < 0.99 for s in xs)}  "
-            f"under 80%: {sum(s < 0.8 for s in xs)}"
-        )
-    for r in refused:
-        print(f"  refused {r}")
-    if verbose:
-        for share, name in sorted(worst)[:15]:
-            print(f"  {share:.3f} {name}")
+    for split in ("dev", "train"):
+        files = sorted((POLNEAR / split / "text").glob("*.txt"))
+        rows = [(f, *_retention(f)) for f in files]
+        n = len(rows)
+        refused = [(f, why) for f, *_, why in rows if why]
+        print(f"\nPolNeAR {split}: {n} articles, {sum(r[3] for r in rows)} with a standfirst, {len(refused)} refused")
+        for label, col in (("kept text (standfirst, dateline, body)", 1), ("body paragraphs alone", 2)):
+            xs = [r[col] for r in rows]
+            print(
+                f"  {label:40} mean {sum(xs) / n:.4f}  min {min(xs):.3f}  under 99%: {sum(x < 0.99 for x in xs)}  "
+                f"under 80%: {sum(x < 0.8 for x in xs)}"
+            )
+        for f, why in refused:
+            print(f"  refused {split}/{f.name}: {why}")
+        for f, share, *_ in sorted(rows, key=lambda r: r[1])[: 15 if verbose else 0]:
+            print(f"  {share:.3f} {split}/{f.name}")
+        for f, share, *_ in sorted(rows, key=lambda r: r[1]):
+            if share >= 0.99 or verbose:
+                break
+            print(f"  under 99%: {share:.3f} {split}/{f.name}")
 
 
 def main() -> int:
@@ -191,7 +189,10 @@ def main() -> int:
             "trafilatura (defaults)": trafilatura_default,
         }
         if args.all:
-            for mod, name, fn in (("readability", "readability-lxml", readability), ("newspaper", "newspaper4k", newspaper)):
+            for mod, name, fn in (
+                ("readability", "readability-lxml", readability),
+                ("newspaper", "newspaper4k", newspaper),
+            ):
                 if importlib.util.find_spec(mod):
                     systems[name] = fn
         html_eval(systems, args.verbose)

@@ -164,7 +164,7 @@ def test_other_language_is_stored_and_flagged(tmp_path):
         report = ingest(store, [str(tmp_path)])
         arts = {Path(store.article(i).source).name: store.article(i) for i in store.article_ids()}
     assert report.ingested == 2 and report.not_english == [str(tmp_path / "de.txt")]
-    assert arts["de.txt"].language is None and "zwölf Millionen Euro" in arts["de.txt"].text
+    assert arts["de.txt"].language == "de" and "zwölf Millionen Euro" in arts["de.txt"].text
     assert arts["one.txt"].language == "en" and arts["one.txt"].paragraphs == (BODY,)
 
 

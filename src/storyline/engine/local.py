@@ -35,7 +35,7 @@ class IngestReport:
     copies: int = 0
     problems: list[IngestProblem] = field(default_factory=list)
     stories: set[int] = field(default_factory=set)
-    not_english: list[str] = field(default_factory=list)  # stored, flagged with language null
+    not_english: list[str] = field(default_factory=list)  # stored whole with their language, not analysed as English
 
     @property
     def seen(self) -> int:
@@ -49,7 +49,7 @@ class IngestReport:
         if self.copies:
             parts.append(f"{self.copies} marked as copies")
         if self.not_english:
-            parts.append(f"{len(self.not_english)} not recognised as English (stored, language null)")
+            parts.append(f"{len(self.not_english)} not in English (stored with their language)")
         parts.append(f"{len(self.problems)} skipped")
         return ", ".join(parts) + f"; {len(self.stories)} stories touched"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import email.utils
+import functools
 import hashlib
 import json
 import logging
@@ -14,11 +15,6 @@ from storyline.extract import dates
 from storyline.extract.boilerplate import Cleaned, clean_text, normalize
 from storyline.ingest.decode import NotText, decode
 from storyline.records import Article, RawDocument
-
-_EN_STOP = frozenset(
-    "the of and to a in is that for on was with he it as at by said his be from are have has but not "
-    "this an they which will were their been who its would had or more she after her we also than".split()
-)
 
 
 class ExtractError(ValueError):
@@ -32,6 +28,9 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 MAX_TEXT_CHARS = 200_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_B = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Language identification reads the start of the body; below this many letters it does not guess.
+LANGUAGE_SAMPLE_CHARS = 3000
+LANGUAGE_MIN_LETTERS = 20
 # What trafilatura is asked for: the body only, as much of it as it can find.
 TRAFILATURA_OPTIONS: dict[str, bool] = {"include_comments": False, "include_tables": True, "favor_recall": True}
 # When the page's own JSON-LD `articleBody` holds this many times the words trafilatura found (and
@@ -165,7 +164,7 @@ def _from_json(raw: RawDocument, today: dt.date | None) -> Cleaned:
             cleaned = _html_to_cleaned(f"<html><body><article>{body}</article></body></html>", today)
             cleaned.title = title or cleaned.title
         else:
-            cleaned = clean_text(body, title=title, today=today)
+            cleaned = clean_text(body, title=title, today=today, title_in_text=False)
     else:
         raise ExtractError('no "text" or "html" field')
     for key, attr in (("outlet", "outlet"), ("byline", "byline"), ("author", "byline")):
@@ -184,12 +183,34 @@ def content_hash(title: str | None, paragraphs: list[str] | tuple[str, ...]) -> 
 
 
 def guess_language(text: str) -> str | None:
-    """'en' when English function words are common, else None (stored and flagged, not mangled)."""
-    tokens = re.findall(r"[a-z]+", text.lower())[:2000]
-    if len(tokens) < 5:
+    """ISO 639-1 code of the text's language (py3langid, whose model ships in its wheel); None when
+    there is too little text to tell. Analysis is English-only, but every article keeps its language."""
+    sample = text[:LANGUAGE_SAMPLE_CHARS]
+    if sum(c.isalpha() for c in sample) < LANGUAGE_MIN_LETTERS:
         return None
-    share = sum(t in _EN_STOP for t in tokens) / len(tokens)
-    return "en" if share >= 0.12 else None
+    return str(_language_identifier().classify(sample)[0])
+
+
+@functools.cache
+def _language_identifier():  # type: ignore[no-untyped-def]
+    """py3langid's packaged model, unpacked in memory once per process. (py3langid's own loader
+    unpacks it to a temporary file, which fails on a full or read-only disk.)"""
+    import io
+    import lzma
+
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.modelio import _to_array
+
+    with lzma.open(MODEL_DIR / MODEL_FILE) as src, np.load(io.BytesIO(src.read()), allow_pickle=False) as m:
+        return LanguageIdentifier(
+            np.asarray(m["ptc"]),
+            np.asarray(m["pc"]),
+            m["classes"].tolist(),
+            _to_array(m["nextmove"]),
+            m["out_feat"].tolist(),
+            tk_row=_to_array(m["nextmove_row"]),
+        )
 
 
 def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
