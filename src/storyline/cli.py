@@ -82,7 +82,7 @@ def _ingest(args: argparse.Namespace, db: str) -> Any:
         with _progress(show, "ingesting") as cb:
             report = ingest(
                 store, args.paths, batch_size=args.batch_size, max_bytes=args.max_bytes, progress=cb,
-                workers=args.workers, analyzer=analyzer,
+                workers=args.workers, analyzer=analyzer, follow_symlinks=args.follow_symlinks,
             )  # fmt: skip
     except StoreError as e:
         raise CliError(str(e)) from None
@@ -385,6 +385,10 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--scheduler", metavar="ADDRESS",
             help="Dask scheduler to use with --engine dask (default: a local cluster of --workers, at least 2)",
+        )  # fmt: skip
+        sp.add_argument(
+            "--follow-symlinks", action="store_true",
+            help="inside folders, follow links to files outside them (default: skip those, with a reason)",
         )  # fmt: skip
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
 

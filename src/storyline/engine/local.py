@@ -20,6 +20,7 @@ import numpy as np
 from storyline.engine.workers import Analyzed, Analyzer, local_analyzer
 from storyline.extract import ExtractError, extract
 from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
+from storyline.ingest.decode import scrub
 from storyline.records import AnalyzedArticle, Article, IngestProblem, StoryState
 from storyline.store.repo import Store, StoreError
 from storyline.stories import cluster, dedup
@@ -99,6 +100,12 @@ def place(store: Store, a: AnalyzedArticle, sig: tuple[int, ...] | None = None) 
     return "new", story_id
 
 
+def _reason(e: BaseException) -> str:
+    """An exception as a one-line reason, short and printable."""
+    text = " ".join(str(e).split())[:100]
+    return scrub(f"{type(e).__name__}: {text}" if text else type(e).__name__)
+
+
 def _headline_penalty(title: str | None) -> float:
     """Tabloid-style headlines make poor story titles: quotes up front, shouting, great length."""
     if not title:
@@ -127,6 +134,7 @@ def ingest(
     progress: Callable[[str], None] | None = None,
     workers: int = 1,
     analyzer: Analyzer | None = None,
+    follow_symlinks: bool = False,
 ) -> IngestReport:
     """Ingest everything `paths` names; each batch of articles is committed as one transaction.
 
@@ -179,7 +187,7 @@ def ingest(
             write(in_flight.popleft())
 
     try:
-        for item in read_sources(paths, max_bytes=max_bytes):
+        for item in read_sources(paths, max_bytes=max_bytes, follow_symlinks=follow_symlinks):
             if isinstance(item, IngestProblem):
                 report.problems.append(item)
             else:
@@ -187,6 +195,10 @@ def ingest(
                     art = extract(item, today=today)
                 except ExtractError as e:
                     report.problems.append(IngestProblem(item.source, str(e)))
+                    art = None
+                except Exception as e:
+                    # one malformed record never stops the run: it is skipped with the reason
+                    report.problems.append(IngestProblem(item.source, f"cannot read this record ({_reason(e)})"))
                     art = None
                 if art is not None:
                     if art.content_hash in pending_hashes or store.has_content(art.content_hash):

@@ -13,7 +13,7 @@ import re
 
 from storyline.extract import dates
 from storyline.extract.boilerplate import Cleaned, clean_text, normalize
-from storyline.ingest.decode import NotText, decode
+from storyline.ingest.decode import NotText, decode, scrub, scrub_all
 from storyline.records import Article, RawDocument
 
 
@@ -31,6 +31,9 @@ _CONTROL_B = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Language identification reads the start of the body; below this many letters it does not guess.
 LANGUAGE_SAMPLE_CHARS = 3000
 LANGUAGE_MIN_LETTERS = 20
+# The largest page of the extraction benchmark's dev half has about 3,200 tags; trafilatura needs
+# half a minute for 200,000 (a 2 MB page of tiny blocks), so a page past this is refused outright.
+MAX_HTML_TAGS = 60_000
 # What trafilatura is asked for: the body only, as much of it as it can find.
 TRAFILATURA_OPTIONS: dict[str, bool] = {"include_comments": False, "include_tables": True, "favor_recall": True}
 # When the page's own JSON-LD `articleBody` holds this many times the words trafilatura found (and
@@ -107,9 +110,16 @@ def _collect_bodies(node: object, found: list[str], depth: int) -> None:
             _collect_bodies(value, found, depth + 1)
 
 
-def _html_to_cleaned(html: bytes | str, today: dt.date | None, url: str | None = None) -> Cleaned:
+def _html_to_cleaned(
+    html: bytes | str, today: dt.date | None, url: str | None = None, title: str | None = None
+) -> Cleaned:
+    """Main text by trafilatura (or the fallbacks), then our cleaner. `title`, when the container
+    gives one (a feed entry's, a JSON record's), is the title: no line of the text is taken for it."""
     import trafilatura
 
+    tags = html.count(b"<" if isinstance(html, bytes) else "<")
+    if tags > MAX_HTML_TAGS:
+        raise ExtractError(f"{tags:,} tags, more than the {MAX_HTML_TAGS:,} a news page has (not an article page)")
     try:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **TRAFILATURA_OPTIONS)
     except Exception:
@@ -123,7 +133,7 @@ def _html_to_cleaned(html: bytes | str, today: dt.date | None, url: str | None =
         text = _html_blocks(html)
     if not text.strip():
         raise ExtractError("no article text found in the HTML")
-    title = meta.get("title") or None
+    title = title or meta.get("title") or None
     cleaned = clean_text(text, title=title, today=today)
     cleaned.outlet = meta.get("sitename") or cleaned.outlet
     cleaned.byline = meta.get("author") or cleaned.byline
@@ -150,19 +160,21 @@ def _any_date(value: object) -> str | None:
 
 def _from_json(raw: RawDocument, today: dt.date | None) -> Cleaned:
     try:
-        obj = json.loads(raw.data)
+        obj = scrub_all(json.loads(raw.data))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ExtractError(f"not valid JSON: {e}") from None
+    except RecursionError:
+        raise ExtractError("JSON nested too deeply to be an article") from None
+    if not isinstance(obj, dict):
+        raise ExtractError("JSON record is not an object")
     title = obj.get("title") if isinstance(obj.get("title"), str) else None
     body = obj.get("text") or obj.get("content")
     if isinstance(obj.get("html"), str) and not isinstance(body, str):
-        cleaned = _html_to_cleaned(obj["html"], today, url=obj.get("url"))
-        if title:
-            cleaned.title = title
+        url = obj.get("url") if isinstance(obj.get("url"), str) else None
+        cleaned = _html_to_cleaned(obj["html"], today, url=url, title=title)
     elif isinstance(body, str):
         if "<p" in body or "<br" in body:  # feeds often carry HTML in their text fields
-            cleaned = _html_to_cleaned(f"<html><body><article>{body}</article></body></html>", today)
-            cleaned.title = title or cleaned.title
+            cleaned = _html_to_cleaned(f"<html><body><article>{body}</article></body></html>", today, title=title)
         else:
             cleaned = clean_text(body, title=title, today=today, title_in_text=False)
     else:
@@ -213,6 +225,16 @@ def _language_identifier():  # type: ignore[no-untyped-def]
         )
 
 
+def _scrub_cleaned(c: Cleaned) -> None:
+    """No lone surrogate reaches the store, whichever extractor let it through."""
+    for name in ("title", "standfirst", "outlet", "byline", "published_note", "dateline"):
+        value = getattr(c, name)
+        if isinstance(value, str):
+            setattr(c, name, scrub(value))
+    c.paragraphs = [scrub(p) for p in c.paragraphs]
+    c.photo_credits = [scrub(p) for p in c.photo_credits]
+
+
 def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
     """Turn one raw document into a cleaned Article, or raise ExtractError with the reason."""
     if raw.content_type == "json":
@@ -234,6 +256,7 @@ def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
         raise ExtractError(
             f"{size:,} characters of text after cleaning, more than the {MAX_TEXT_CHARS:,} an article may have"
         )
+    _scrub_cleaned(cleaned)
     chash = content_hash(cleaned.title, cleaned.paragraphs)
     key = raw.url or f"sha256:{chash}"
     return Article(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 _MAGIC = {
     b"%PDF": "a PDF document",
@@ -14,6 +15,26 @@ _MAGIC = {
     b"RIFF": "a RIFF media file",
     b"\x1f\x8b": "gzip data that is not a known format (.html.gz, .jsonl.gz, .warc.gz)",
 }
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """Text that can be encoded: a lone UTF-16 surrogate (`"\\ud800"` in JSON, `&#xd800;` in a feed)
+    becomes U+FFFD, the replacement character, instead of breaking the write of the whole record."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def scrub_all(value: object) -> object:
+    """`scrub` over every string in a parsed JSON value."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub(str(k)): scrub_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_all(v) for v in value]
+    return value
 
 
 class NotText(ValueError):

@@ -8,11 +8,27 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
+from typing import Any
 
+from storyline.ingest.decode import scrub, scrub_all
 from storyline.records import IngestProblem, RawDocument
 
 Item = RawDocument | IngestProblem
+_SURROGATE_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|(\d{1,10}));")
+
+
+def _no_surrogate(m: re.Match[bytes]) -> bytes:
+    """A numeric character reference, unless it names a UTF-16 surrogate: then U+FFFD's."""
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    return b"&#xfffd;" if 0xD800 <= code <= 0xDFFF else m.group(0)
+
+
+# A WARC record's payload, uncompressed, may be this large (a news page is well under 5 MB); the
+# records of one file together may unpack to WARC_FILE_FACTOR times the ingest size limit.
+WARC_RECORD_MAX_BYTES = 20_000_000
+WARC_FILE_FACTOR = 4
 
 
 def read_jsonl(source: str, data: bytes) -> Iterator[Item]:
@@ -29,7 +45,10 @@ def jsonl_line(source: str, lineno: int, line: bytes) -> Iterator[Item]:
     try:
         obj = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        yield IngestProblem(where, f"not valid JSON ({e.__class__.__name__}: {str(e)[:80]})")
+        yield IngestProblem(where, f"not valid JSON ({e.__class__.__name__}: {scrub(str(e))[:80]})")
+        return
+    except RecursionError:
+        yield IngestProblem(where, "JSON nested too deeply to be an article")
         return
     if not isinstance(obj, dict):
         yield IngestProblem(where, "JSON line is not an object")
@@ -37,7 +56,7 @@ def jsonl_line(source: str, lineno: int, line: bytes) -> Iterator[Item]:
     if not isinstance(obj.get("text") or obj.get("html") or obj.get("content"), str):
         yield IngestProblem(where, 'JSON line has no "text" or "html" string')
         return
-    url = obj.get("url") if isinstance(obj.get("url"), str) else None
+    url = scrub(obj["url"]) if isinstance(obj.get("url"), str) else None
     yield RawDocument(source=url or where, data=line.strip(), content_type="json", url=url)
 
 
@@ -45,7 +64,13 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
     """RSS 2.0 / Atom entries become JSON records, the full content when the feed carries it."""
     import feedparser
 
-    parsed = feedparser.parse(data)
+    # A character reference to a lone surrogate ("&#xd800;") makes feedparser raise while decoding it.
+    data = _SURROGATE_REF.sub(_no_surrogate, data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as e:  # feedparser's own failures on hostile input: this file only
+        yield IngestProblem(source, f"cannot parse the feed ({type(e).__name__}: {scrub(str(e))[:80]})")
+        return
     version = parsed.get("version") or ""
     if not parsed.entries:
         reason = "not an RSS/Atom feed" if not version else "feed has no entries"
@@ -54,10 +79,11 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
         yield IngestProblem(source, reason)
         return
     outlet = parsed.feed.get("title")
-    for n, entry in enumerate(parsed.entries, 1):
+    for n, parsed_entry in enumerate(parsed.entries, 1):
+        entry: dict[str, Any] = scrub_all(dict(parsed_entry))  # type: ignore[assignment]  # "&#xd800;" -> U+FFFD
         content = ""
         if entry.get("content"):
-            content = max((c.get("value") or "" for c in entry.content), key=len)
+            content = max((c.get("value") or "" for c in entry["content"] if isinstance(c, dict)), key=len, default="")
         summary = entry.get("summary") or ""  # feedparser gives None for some broken entries
         body = content if len(content) >= len(summary) else summary
         if not body.strip():
@@ -69,7 +95,7 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
             "title": entry.get("title"),
             "html": body,
             "published": entry.get("published") or entry.get("updated"),
-            "outlet": outlet,
+            "outlet": scrub(outlet) if isinstance(outlet, str) else None,
             "byline": entry.get("author"),
         }
         yield RawDocument(
@@ -80,21 +106,39 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
         )
 
 
-def read_warc(source: str, data: bytes) -> Iterator[Item]:
-    """Every HTML response record of a WARC / WARC.gz becomes an article."""
+def read_warc(source: str, data: bytes, max_bytes: int = 50 * 1024 * 1024) -> Iterator[Item]:
+    """Every HTML response record of a WARC / WARC.gz becomes an article.
+
+    Records are read with a ceiling, so a small .warc.gz cannot unpack into gigabytes: a record
+    over WARC_RECORD_MAX_BYTES is skipped with a problem, and the file stops once its records have
+    unpacked to WARC_FILE_FACTOR times the ingest size limit.
+    """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     count = 0
+    unpacked = 0
+    budget = WARC_FILE_FACTOR * max_bytes
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+        for n, record in enumerate(ArchiveIterator(io.BytesIO(data)), 1):
             if record.rec_type != "response":
                 continue
             ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
             if "html" not in ctype.lower():
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
-            body = record.content_stream().read()
+            where = f"{source}#{n}"
+            limit = min(WARC_RECORD_MAX_BYTES, budget - unpacked)
+            body = record.content_stream().read(limit + 1)
+            unpacked += len(body)
+            if len(body) > limit:
+                if limit < WARC_RECORD_MAX_BYTES:
+                    yield IngestProblem(
+                        source, f"WARC unpacks to more than {budget / 1e6:.0f} MB; the records after #{n} were not read"
+                    )
+                    return
+                yield IngestProblem(where, f"WARC record unpacks to more than {WARC_RECORD_MAX_BYTES / 1e6:.0f} MB")
+                continue
             count += 1
             yield RawDocument(
                 source=url or f"{source}#{count}",

@@ -20,17 +20,29 @@ JSONL_EXT = {".jsonl", ".ndjson", ".json"}
 FEED_EXT = {".rss", ".atom", ".xml", ".feed"}
 
 
-def expand(paths: Iterable[str]) -> Iterator[str | IngestProblem]:
-    """Files in the order named; folders recursively (sorted, hidden files skipped); globs."""
+def expand(paths: Iterable[str], follow_symlinks: bool = False) -> Iterator[str | IngestProblem]:
+    """Files in the order named; folders recursively (sorted, hidden files skipped); globs.
+
+    Inside a folder, a symbolic link that leads outside it is skipped with a problem unless
+    `follow_symlinks`: a folder of scraped files should not pull in ~/.ssh because a link says so.
+    """
     for p in paths:
         if p == "-":
             yield p
         elif os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
+            top = os.path.realpath(p)
+            for root, dirs, files in os.walk(p, followlinks=follow_symlinks):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
-                    if not f.startswith("."):
-                        yield os.path.join(root, f)
+                    if f.startswith("."):
+                        continue
+                    path = os.path.join(root, f)
+                    if not follow_symlinks and os.path.islink(path) and not _inside(os.path.realpath(path), top):
+                        yield IngestProblem(
+                            os.path.abspath(path), "a link to a file outside the folder (see --follow-symlinks)"
+                        )
+                        continue
+                    yield path
         elif os.path.exists(p):
             yield p
         elif any(c in p for c in "*?["):
@@ -40,6 +52,10 @@ def expand(paths: Iterable[str]) -> Iterator[str | IngestProblem]:
             yield from matches
         else:
             yield IngestProblem(p, "no such file or folder")
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
 
 
 def kind_of(name: str, data: bytes) -> str:
@@ -89,7 +105,7 @@ def read_one(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Iter
             return
     kind = kind_of(name, data)
     if kind == "warc":
-        yield from read_warc(name, data)
+        yield from read_warc(name, data, max_bytes)
         return
     what = sniff_binary(data)
     if what:
@@ -145,9 +161,11 @@ def stream_jsonl(name: str, max_bytes: int) -> Iterator[Item]:
         yield IngestProblem(name, f"cannot read: {e.strerror or e}")
 
 
-def read_sources(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+def read_sources(
+    paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, follow_symlinks: bool = False
+) -> Iterator[Item]:
     """Every document named by `paths`, in order, with a problem for each input that fails."""
-    for p in expand(paths):
+    for p in expand(paths, follow_symlinks=follow_symlinks):
         if isinstance(p, IngestProblem):
             yield p
             continue
