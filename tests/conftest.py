@@ -63,8 +63,15 @@ def stories_json(cli, db: Path) -> list[dict]:
     return json.loads(out)
 
 
+def write_headers(base: str) -> dict[str, str]:
+    """What a client of this server's API sends with a write: its token (read from /api/token)."""
+    import httpx
+
+    return {"X-Storyline-Token": httpx.get(base + "/api/token").json()["token"]}
+
+
 @contextmanager
-def running_server(db: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+def running_server(db: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """`storyline serve` on a free loopback port, as a real process; yields its base URL."""
     import httpx
 
@@ -72,7 +79,7 @@ def running_server(db: Path) -> Iterator[tuple[str, subprocess.Popen]]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--port", str(port), *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import CORPUS, ROOT, running_server
+from conftest import CORPUS, ROOT, running_server, write_headers
 from playwright.sync_api import expect
 
 from storyline.engine.local import ingest
@@ -42,7 +42,7 @@ def server(tmp_path_factory):
     db = folder / "web.db"
     with Store(db) as store:
         ingest(store, [str(CORPUS), str(folder / "evil.jsonl")])
-    with running_server(db) as (base, _proc):
+    with running_server(db, "--allow-private-urls") as (base, _proc):  # the feed test serves from loopback
         yield base, db
 
 
@@ -150,11 +150,15 @@ def test_upload_lands_in_a_story_without_restart(server, page, tmp_path):
 
 def test_uploads_are_type_and_size_checked(server):
     base, _db = server
-    r = httpx.post(base + "/api/ingest", files={"files": ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png")})
+    h = write_headers(base)
+    png = ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png")
+    r = httpx.post(base + "/api/ingest", files={"files": png}, headers=h)
     assert r.status_code == 400 and "not a supported type" in r.text
-    r = httpx.post(base + "/api/ingest", files={"files": ("sneaky.txt", b"%PDF-1.7\n" + bytes(100), "text/plain")})
+    r = httpx.post(
+        base + "/api/ingest", files={"files": ("sneaky.txt", b"%PDF-1.7\n" + bytes(100), "text/plain")}, headers=h
+    )
     assert r.status_code == 400 and "PDF" in r.text
-    r = httpx.post(base + "/api/ingest", files={"files": ("big.txt", b"a" * 5_000_001, "text/plain")})
+    r = httpx.post(base + "/api/ingest", files={"files": ("big.txt", b"a" * 5_000_001, "text/plain")}, headers=h)
     assert r.status_code == 400 and "larger than" in r.text
 
 
@@ -214,7 +218,11 @@ def test_feed_url_is_fetched_only_when_given(server, tmp_path):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base, _db = server
     try:
-        r = httpx.post(base + "/api/ingest", data={"url": f"http://127.0.0.1:{httpd.server_port}/feed.xml"})
+        r = httpx.post(
+            base + "/api/ingest",
+            data={"url": f"http://127.0.0.1:{httpd.server_port}/feed.xml"},
+            headers=write_headers(base),
+        )
         assert r.status_code == 202
         job = r.json()
         for _ in range(600):
@@ -229,7 +237,10 @@ def test_feed_url_is_fetched_only_when_given(server, tmp_path):
         assert "Ferry timetable changes" in titles
     finally:
         httpd.shutdown()
-    assert httpx.post(base + "/api/ingest", data={"url": "file:///etc/passwd"}).status_code == 400
+    assert (
+        httpx.post(base + "/api/ingest", data={"url": "file:///etc/passwd"}, headers=write_headers(base)).status_code
+        == 400
+    )
 
 
 def test_a_long_story_list_is_paged(tmp_path):
@@ -265,3 +276,36 @@ def test_a_long_story_list_is_paged(tmp_path):
         html = httpx.get(base + "/").text
         assert f"{first['total']} stories" in html and 'rel="next" href="/?page=2"' in html
         assert 'rel="prev"' in httpx.get(base + "/?page=2").text
+
+
+def test_a_page_on_another_origin_cannot_plant_articles(server, page, tmp_path):
+    """An attacker's page (another loopback server) auto-submits a form to the ingest endpoints, in
+    Chromium, as it would from any site the user visits: nothing reaches the store."""
+    import http.server
+    import sqlite3
+    import threading
+    from functools import partial
+
+    base, db = server
+    with sqlite3.connect(db) as c:
+        before = c.execute("SELECT count(*) FROM articles").fetchone()[0]
+    for action in ("/ingest", "/api/ingest"):
+        (tmp_path / "attack.html").write_text(
+            f"<html><body><form id=f method=post action='{base}{action}' enctype='multipart/form-data'>"
+            "<input name=token value=guess><textarea name=text>Minister resigns in disgrace\n\n"
+            "The minister resigned on Monday after admitting to fabricated expenses, aides said.</textarea></form>"
+            "<script>document.getElementById('f').submit()</script></body></html>"
+        )
+        httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+        )
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        try:
+            with page.expect_response(lambda r: r.url.startswith(base)) as answer:
+                page.goto(f"http://127.0.0.1:{httpd.server_port}/attack.html")
+            assert answer.value.status == 403
+        finally:
+            httpd.shutdown()
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM articles").fetchone()[0] == before
+    assert "Minister resigns" not in httpx.get(base + "/api/stories", params={"q": "minister disgrace"}).text

@@ -323,9 +323,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not Path(args.db).exists():
         raise CliError(f"{args.db}: no such store (run `storyline ingest` first)")
     print(f"storyline: serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
-    uvicorn.run(
-        create_app(args.db, max_upload_bytes=args.max_upload), host=args.host, port=args.port, log_level="warning"
-    )
+    app = create_app(
+        args.db, max_upload_bytes=args.max_upload, host=args.host, allowed_hosts=args.allowed_host,
+        allow_private_urls=args.allow_private_urls,
+    )  # fmt: skip
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -471,13 +473,26 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_run)
 
     sp = sub.add_parser("serve", help="browse stories, dossiers, articles and entities in a local web app",
-                        description="Start the web UI and JSON API (/api/..., docs at /api/docs) over a store.")  # fmt: skip
+                        description="Start the web UI and JSON API (/api/..., docs at /api/docs) over a store. "
+                        "What it trusts: requests whose Host is the address it listens on, localhost, or a name "
+                        "given with --allowed-host (so other sites cannot reach it by DNS rebinding); writes only "
+                        "from its own pages (same-origin Origin/Sec-Fetch-Site and the server's token, which API "
+                        "clients read from GET /api/token and send as X-Storyline-Token). URLs it is asked to "
+                        "fetch must lead to public addresses unless --allow-private-urls is given.")  # fmt: skip
     db_arg(sp)
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     sp.add_argument("--port", type=_positive, default=8000)
     sp.add_argument(
         "--max-upload", type=_positive, default=5_000_000, help="largest file the ingest page accepts (bytes)"
     )
+    sp.add_argument(
+        "--allowed-host", action="append", default=[], metavar="NAME",
+        help="another name this server may be reached by (a Host header); repeat for more",
+    )  # fmt: skip
+    sp.add_argument(
+        "--allow-private-urls", action="store_true",
+        help="let the ingest page fetch URLs on loopback and private networks (default: public addresses only)",
+    )  # fmt: skip
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("schema", help="print the JSON Schema of dossiers")

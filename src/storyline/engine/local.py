@@ -9,6 +9,7 @@ model runs, so re-ingesting a folder costs a read and a hash per file.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -21,7 +22,7 @@ from storyline.engine.workers import Analyzed, Analyzer, local_analyzer
 from storyline.extract import ExtractError, extract
 from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
 from storyline.ingest.decode import scrub
-from storyline.records import AnalyzedArticle, Article, IngestProblem, StoryState
+from storyline.records import AnalyzedArticle, Article, IngestProblem, RawDocument, StoryState
 from storyline.store.repo import Store, StoreError
 from storyline.stories import cluster, dedup
 
@@ -135,8 +136,10 @@ def ingest(
     workers: int = 1,
     analyzer: Analyzer | None = None,
     follow_symlinks: bool = False,
+    documents: Iterable[RawDocument | IngestProblem] = (),
 ) -> IngestReport:
-    """Ingest everything `paths` names; each batch of articles is committed as one transaction.
+    """Ingest everything `paths` names, then `documents` (read already: uploads, a fetched page);
+    each batch of articles is committed as one transaction.
 
     `workers` > 1 analyses batches in that many processes; `analyzer` (e.g. the Dask engine's)
     replaces the local one and is left open for the caller to close.
@@ -187,7 +190,9 @@ def ingest(
             write(in_flight.popleft())
 
     try:
-        for item in read_sources(paths, max_bytes=max_bytes, follow_symlinks=follow_symlinks):
+        for item in itertools.chain(
+            read_sources(paths, max_bytes=max_bytes, follow_symlinks=follow_symlinks), documents
+        ):
             if isinstance(item, IngestProblem):
                 report.problems.append(item)
             else:

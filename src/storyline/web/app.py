@@ -4,32 +4,46 @@ Pages are rendered on the server with Jinja2 (autoescaped: scraped text is untru
 little vendored JavaScript; every page's data is also under /api/. Each request opens its own
 read-only connection, so ingest jobs (a background thread with its own connection) and other
 processes can write to the store at the same time.
+
+What the server trusts: requests whose `Host` is the address it listens on (or `localhost`, or a
+name given with --allowed-host), so a page elsewhere cannot reach it by DNS rebinding; and writes
+(ingest) only from its own pages: the `Origin` and `Sec-Fetch-Site` headers must say same-origin
+and the form or the `X-Storyline-Token` header must carry the server's token (GET /api/token).
+URLs it fetches must lead to public addresses unless started with --allow-private-urls.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import ipaddress
 import itertools
 import re
-import tempfile
+import secrets
 import threading
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
-from fastapi import FastAPI, File, Form, HTTPException, Query, UploadFile
+from fastapi import FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from storyline.dossier import article_record, build_dossier, entities_of, quotes_of
 from storyline.ingest.decode import sniff_binary
-from storyline.records import StoryArticle, outlet_label
+from storyline.ingest.fetch import FetchError, fetch
+from storyline.ingest.paths import DEFAULT_MAX_BYTES, read_one
+from storyline.records import IngestProblem, RawDocument, StoryArticle, outlet_label
 from storyline.store.repo import Store, StoreError
 
 PAGE_SIZE = 100  # stories per page of the list: a 10k-article store has thousands
+MAX_ACTIVE_JOBS = 2  # ingest jobs running at once; more are refused (429) until one ends
+JOB_HISTORY = 50  # finished jobs remembered for their pages; older ones are forgotten
+MAX_STORY_ID = 2**63 - 1  # SQLite's largest integer: a larger id is simply not a story
 UPLOAD_EXT = (".txt", ".text", ".html", ".htm", ".html.gz", ".htm.gz", ".jsonl", ".ndjson", ".json", ".xml", ".rss",
               ".atom", ".warc", ".warc.gz")  # fmt: skip
 CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -60,7 +74,35 @@ def _sparkline(dates: list[str | None], width: int = 120, height: int = 24) -> s
     return " ".join(pts)
 
 
-def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) -> FastAPI:
+def _host_name(host_header: str) -> str:
+    """The name part of a Host header: 'localhost:8000' -> 'localhost', '[::1]:8000' -> '::1'."""
+    h = host_header.strip().lower()
+    if h.startswith("["):
+        return h[1 : h.find("]")] if "]" in h else h
+    return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
+
+
+def allowed_host_names(bind: str, extra: Iterable[str] = ()) -> frozenset[str]:
+    """Host names the server answers to: the address it is bound to, localhost when it listens on
+    loopback (or on every address), and the names the user added."""
+    names = {bind.strip("[]").lower(), *(e.strip().lower() for e in extra if e.strip())}
+    try:
+        addr = ipaddress.ip_address(bind.strip("[]"))
+        if addr.is_loopback or addr.is_unspecified:
+            names |= {"localhost", "127.0.0.1", "::1"}
+    except ValueError:
+        pass
+    return frozenset(names)
+
+
+def create_app(
+    db: str,
+    max_upload_bytes: int = 5_000_000,
+    max_files: int = 20,
+    host: str = "127.0.0.1",
+    allowed_hosts: Iterable[str] = (),
+    allow_private_urls: bool = False,
+) -> FastAPI:
     app = FastAPI(
         title="storyline",
         version="1",
@@ -80,8 +122,35 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
     env.filters["safe_url"] = _safe_url
     env.filters["urlq"] = lambda s: quote(str(s), safe="")
     jobs: dict[str, dict[str, Any]] = {}
+    job_slots = threading.BoundedSemaphore(MAX_ACTIVE_JOBS)
     dossiers: dict[tuple[int, tuple[str, ...]], dict[str, Any]] = {}  # (story, its articles) -> dossier
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    token = secrets.token_urlsafe(24)  # per server run: a page elsewhere cannot know it
+    env.globals["csrf_token"] = token
+    hosts = allowed_host_names(host, allowed_hosts)
+
+    @app.middleware("http")
+    async def trust_only_own_origin(request: Request, call_next: Any) -> Response:
+        """Refuse other Host names (DNS rebinding) and cross-site writes (CSRF) before any route runs."""
+        if _host_name(request.headers.get("host", "")) not in hosts:
+            return PlainTextResponse(
+                "storyline: this server answers only to " + ", ".join(sorted(hosts)) + " (see --allowed-host)", 421
+            )
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            site = request.headers.get("sec-fetch-site")
+            origin = request.headers.get("origin")
+            if site is not None and site not in ("same-origin", "none"):
+                return PlainTextResponse("storyline: writes are accepted only from this server's own pages", 403)
+            if origin is not None and (urlsplit(origin).netloc or origin) != request.headers.get("host", ""):
+                return PlainTextResponse("storyline: writes are accepted only from this server's own pages", 403)
+        return await call_next(request)
+
+    def check_token(form_token: str, header_token: str | None) -> None:
+        given = header_token or form_token
+        if not given or not secrets.compare_digest(given, token):
+            raise HTTPException(
+                403, "missing or wrong token: send the form from /ingest, or X-Storyline-Token (GET /api/token)"
+            )
 
     def store() -> Store:
         try:
@@ -218,6 +287,8 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
 
     def dossier(story_id: int) -> dict[str, Any]:
         """A story's dossier, rebuilt only when its articles change."""
+        if not 1 <= story_id <= MAX_STORY_ID:
+            raise HTTPException(404, f"no story {story_id}")
         with store() as s:
             story = s.story(story_id)
         if story is None:
@@ -267,7 +338,10 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
         files: Annotated[list[UploadFile] | None, File()] = None,
         text: Annotated[str, Form()] = "",
         url: Annotated[str, Form()] = "",
+        token: Annotated[str, Form()] = "",
+        x_storyline_token: Annotated[str | None, Header()] = None,
     ) -> Response:
+        check_token(token, x_storyline_token)
         job = await _start_job(files or [], text, url)
         return RedirectResponse(f"/ingest/jobs/{job['id']}", status_code=303)
 
@@ -303,12 +377,22 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
     def api_entity(name: str) -> dict[str, Any]:
         return entity_data(name)
 
-    @app.post("/api/ingest", summary="Upload files (multipart `files`) or paste `text`; returns a job")
+    @app.get("/api/token", summary="The token this server wants with every write (X-Storyline-Token)")
+    def api_token() -> dict[str, str]:
+        return {"token": token}
+
+    @app.post(
+        "/api/ingest",
+        summary="Upload files (multipart `files`), paste `text` or give a `url`; needs the token; returns a job",
+    )
     async def api_ingest(
         files: Annotated[list[UploadFile] | None, File()] = None,
         text: Annotated[str, Form()] = "",
         url: Annotated[str, Form()] = "",
+        token: Annotated[str, Form()] = "",
+        x_storyline_token: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
+        check_token(token, x_storyline_token)
         job = await _start_job(files or [], text, url)
         return JSONResponse(_public(job), status_code=202)
 
@@ -322,8 +406,8 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
         return {k: v for k, v in job.items() if not k.startswith("_")}
 
     async def _start_job(files: list[UploadFile], text: str, url: str = "") -> dict[str, Any]:
-        folder = Path(tempfile.mkdtemp(prefix="storyline-upload-"))
-        saved: list[str] = []
+        """Read the uploads into memory (each within the size limit), then ingest them in a thread."""
+        uploads: list[tuple[str, bytes]] = []  # (name, contents), read into documents in the job's thread
         rejected: list[str] = []
         if len(files) > max_files:
             raise HTTPException(413, f"at most {max_files} files at once")
@@ -341,63 +425,68 @@ def create_app(db: str, max_upload_bytes: int = 5_000_000, max_files: int = 20) 
             if not name.lower().endswith((".gz", ".warc")) and sniff_binary(data):
                 rejected.append(f"{name}: {sniff_binary(data)}")
                 continue
-            target = folder / f"{len(saved):03d}-{name}"
-            target.write_bytes(data)
-            saved.append(str(target))
+            uploads.append(("upload:" + name, data))
         if text.strip():
             if len(text.encode()) > max_upload_bytes:
                 raise HTTPException(413, "pasted text is too large")
-            target = folder / "pasted.txt"
-            target.write_text(text, encoding="utf-8")
-            saved.append(str(target))
+            uploads.append(("pasted text", text.encode("utf-8")))
         url = url.strip()
         if url and not re.match(r"^https?://[^\s]+$", url, re.I):
             raise HTTPException(400, "only http(s) URLs can be fetched")
-        if not saved and not url:
+        if not uploads and not url:
             raise HTTPException(
                 400, "; ".join(rejected) or "nothing to ingest: choose files, paste an article or give a feed URL"
             )
-        job = {"id": uuid.uuid4().hex[:12], "status": "running", "documents": 0, "files": len(saved),
+        if not job_slots.acquire(blocking=False):
+            raise HTTPException(429, f"{MAX_ACTIVE_JOBS} ingest jobs are running already; try again when one ends")
+        job = {"id": uuid.uuid4().hex[:12], "status": "running", "documents": 0, "files": len(uploads),
                "rejected": rejected, "summary": None, "problems": [], "stories": []}  # fmt: skip
         jobs[job["id"]] = job
-        threading.Thread(target=_run_job, args=(job, saved, url, folder), daemon=True).start()
+        finished = [k for k, j in jobs.items() if j["status"] != "running"]
+        for k in finished[: max(0, len(jobs) - JOB_HISTORY)]:
+            del jobs[k]
+        threading.Thread(target=_run_job, args=(job, uploads, url), daemon=True).start()
         return job
 
-    def _fetch(url: str, folder: Path) -> str:
-        """Download a page or feed the user asked for (the only network access storyline makes)."""
-        import urllib.request
+    def _fetched_documents(url: str) -> list[RawDocument | IngestProblem]:
+        """A page or feed the user asked for, under the address rules; documents keep the URL."""
+        got = fetch(url, max_bytes=max_upload_bytes, allow_private=allow_private_urls)
+        ctype = got.content_type.lower()
+        ext = ".html" if "html" in ctype else ".xml" if ("xml" in ctype or "rss" in ctype or "atom" in ctype) else ""
+        path = urlsplit(got.url).path
+        name = got.url if Path(path).suffix or not ext else got.url.rstrip("/") + "#" + ext  # a name read_one can type
+        out: list[RawDocument | IngestProblem] = []
+        for item in read_one(name, got.data, DEFAULT_MAX_BYTES):
+            if isinstance(item, RawDocument) and item.source == name:
+                item = dataclasses.replace(item, source=got.url, url=item.url or got.url)
+            out.append(item)
+        return out
 
-        req = urllib.request.Request(url, headers={"User-Agent": "storyline (+local)"})
-        with urllib.request.urlopen(req, timeout=20) as r:
-            data = r.read(max_upload_bytes + 1)
-            ctype = r.headers.get("Content-Type", "")
-        if len(data) > max_upload_bytes:
-            raise ValueError(f"{url}: larger than {max_upload_bytes / 1e6:.0f} MB")
-        ext = ".html" if "html" in ctype else ".xml" if "xml" in ctype or "rss" in ctype or "atom" in ctype else ".txt"
-        target = folder / f"fetched{ext}"
-        target.write_bytes(data)
-        return str(target)
-
-    def _run_job(job: dict[str, Any], paths: list[str], url: str, folder: Path) -> None:
+    def _run_job(job: dict[str, Any], uploads: list[tuple[str, bytes]], url: str) -> None:
         from storyline.engine.local import ingest
 
         try:
+            docs: list[RawDocument | IngestProblem] = [
+                item for name, data in uploads for item in read_one(name, data, DEFAULT_MAX_BYTES)
+            ]
             if url:
                 try:
-                    paths = [*paths, _fetch(url, folder)]
+                    docs += _fetched_documents(url)
                     job["files"] += 1
-                except (OSError, ValueError) as e:
-                    job["rejected"].append(f"{url}: {e}")
+                except FetchError as e:
+                    job["rejected"].append(str(e))
             with Store(db) as s:
-                report = ingest(s, paths, progress=lambda _src: job.update(documents=job["documents"] + 1))
+                report = ingest(s, [], documents=docs, progress=lambda _src: job.update(documents=job["documents"] + 1))
             job.update(
                 status="done",
                 summary=report.summary(),
-                problems=[f"{Path(p.source).name}: {p.reason}" for p in report.problems],
+                problems=[f"{p.source.removeprefix('upload:')}: {p.reason}" for p in report.problems],
                 stories=sorted(report.stories),
             )
         except Exception as e:
-            job.update(status="failed", summary=str(e))
+            job.update(status="failed", summary=f"{type(e).__name__}: {' '.join(str(e).split())[:200]}")
+        finally:
+            job_slots.release()
 
     return app
 
