@@ -10,10 +10,13 @@ in the next paragraph). A span inside several contents (nested attributions) bel
 outermost one (PolNeAR credits nested quotes to the outer source). Spans under two words are
 ignored (a quoted word is a term, not a quote, more often than not).
 
-Its source, by kind: *named* when the Source span holds a capitalised word other than a pronoun
-or determiner ("Trump", "The New York Post"; *organisation* when it ends in an organisation word
-or is a known body: Post, Times, campaign, committee, office, party, EEOC, FBI ...), *pronoun*
-(he, she, they, I, we ...), else *description* ("a spokesman", "aides"). A pronoun or description
+Its source, by kind: *named* when the Source span gives a name, a run of capitalised words that
+ends the span or is followed by punctuation or a possessive ("Trump", "Clinton spokesman Brian
+Fallon" -> Brian Fallon; revised after reading 20 gold rows of the first run, where "The
+Republican presidential nominee" had counted as a name); *organisation* when it ends in an
+organisation word or the name has an acronym (Post, Times, campaign, committee, office, party,
+EEOC, FBI ...), *pronoun* (he, she, they, I, we ...), else *description* ("a spokesman", "The
+Indiana governor"). A pronoun or description
 source resolves to the nearest named source before it in the article whose attribution has a
 quoted span of its own or ends within 600 characters (the person the reader is following); if
 none, the quote counts only in "all" with no way to be right. *partial*: the content holds more
@@ -92,22 +95,56 @@ def _spans(frag: str) -> list[tuple[int, int]]:
     return out
 
 
+_TOKEN = re.compile(r"[\w.’'-]+|[^\w\s]")
+
+
+def _name_run(src: str) -> str | None:
+    """The name a Source span gives: the first run of capitalised words that ends the span or is
+    followed by punctuation or a possessive ("Clinton spokesman Brian Fallon" -> "Brian Fallon",
+    "Rep. Jim Clyburn (D-S.C.), the ..." -> "Jim Clyburn", "Donald Trump's campaign" -> "Donald
+    Trump"). A capitalised word followed by a lower-case one is a modifier ("The Republican
+    presidential nominee", "The Indiana governor"): no name."""
+    toks = _TOKEN.findall(src)
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    ends: list[bool] = []
+    for i, t in enumerate(toks + [""]):
+        is_cap = bool(t[:1].isupper()) and t.lower().strip(".") not in DETERMINERS | PRONOUNS | TITLES
+        if is_cap and t.endswith(("’s", "'s")):  # a possessive ends a name: "Donald Trump's campaign"
+            runs.append([*cur, t[:-2]])
+            ends.append(True)
+            cur = []
+            continue
+        if is_cap:
+            cur.append(t)
+            continue
+        if cur:
+            nxt = t
+            runs.append(cur)
+            ends.append(nxt == "" or not nxt[:1].isalpha() or nxt.lower() in ("of", "and"))
+            cur = []
+        if i == len(toks):
+            break
+    named = [" ".join(r) for r, end in zip(runs, ends, strict=True) if end]
+    return named[0] if named else None
+
+
 def _source_kind(src: str) -> str:
     words = src.split()
-    low = [w.lower().strip(".,'’s") for w in words]
-    if len(words) == 1 and low[0] in PRONOUNS:
+    if len(words) == 1 and words[0].lower() in PRONOUNS:
         return "pronoun"
-    caps = [w for w, lw in zip(words, low, strict=True) if w[:1].isupper() and lw not in DETERMINERS | PRONOUNS]
-    if not caps:
+    name = _name_run(src)
+    if name is None:
         return "description"
-    if low[-1] in ORG_WORDS or any(w.isupper() and len(w) > 1 for w in words):
+    low = [w.lower().strip(".,'’s") for w in words]
+    if low[-1] in ORG_WORDS or any(w.isupper() and len(w) > 1 for w in name.split()):
         return "organisation"
     return "named"
 
 
-def _name_of(src: str) -> str:
-    """The name in a Source span: its capitalised words ("Donald Trump's campaign" -> "Donald Trump's campaign")."""
-    return " ".join(src.split())
+def _name_of(src: str, kind: str) -> str:
+    """The name in a named Source span; an organisation's whole span ("Donald Trump's campaign")."""
+    return (_name_run(src) if kind == "named" else None) or " ".join(src.split())
 
 
 def load_gold(split: str) -> list[tuple[str, str, list[Gold]]]:
@@ -164,7 +201,7 @@ def load_gold(split: str) -> list[tuple[str, str, list[Gold]]]:
             if any("\n" in text[a:b].strip() for a, b in contents):
                 kinds.add("multi-paragraph")
             if kind in ("named", "organisation"):
-                speaker: str | None = _name_of(src)
+                speaker: str | None = _name_of(src, kind)
             else:
                 before = [(at, n) for at, n in named_sources if src_at is not None and at < src_at]
                 speaker = before[-1][1] if before else None

@@ -30,6 +30,27 @@ SPEECH = frozenset(
     predict predicts predicted promise promises promised complain complains complained recognise
     recognises recognised believe believes believed describe quipped joked told""".split()
 )
+# More verbs of saying, as bases; their -s/-ed/-ing forms are made below (the pipeline has no lemmatizer).
+# "continue" is left out: "monitoring would continue" says nothing.
+_MORE_SPEECH = """respond answer counter retort reply fume sigh muse remark comment observe boast lament
+    exclaim shout yell scream chant cry plead beg demand threaten allege contend assert testify recount
+    praise criticise criticize slam blast dismiss deny denounce hail mock deride dub brand caution advise
+    quip joke scoff sneer snap gush rave insist whisper mutter grumble concede predict report point question
+    conclude agree disagree charge term tout recommend propose wonder""".split()
+
+
+def _forms(base: str) -> set[str]:
+    stem = base[:-1] if base.endswith("e") else base
+    ed = base + "d" if base.endswith("e") else (stem[:-1] + "ied" if base.endswith("y") and base[-2] not in "aeiou" else base + "ed")
+    s_form = base + "es" if base.endswith(("sh", "ch", "s", "x")) else (base[:-1] + "ies" if base.endswith("y") and base[-2] not in "aeiou" else base + "s")
+    if base.endswith(("p", "t", "b")) and len(base) <= 4 and base[-2] in "aeiou" and base[-3] not in "aeiou":
+        ed, ing = base + base[-1] + "ed", base + base[-1] + "ing"  # snap -> snapped, quip -> quipped
+    else:
+        ing = stem + "ing"
+    return {base, s_form, ed, ing}
+
+
+SPEECH = SPEECH | frozenset(f for b in _MORE_SPEECH for f in _forms(b))
 PRONOUNS = {"he", "she", "they", "i", "we"}
 # "Mr Reilly" is a he and "Ms Solheim" a she: enough to skip a speaker "he said" cannot mean
 _GENDERED_TITLE = re.compile(r"\b(?:(Mr|Sir|Lord)|(Mrs|Ms|Miss|Dame|Lady))\.?\s+$")
