@@ -66,6 +66,8 @@ BODY_HEADS = {
     "commission", "embassy", "spokesman", "spokeswoman", "spokesperson", "mps", "campaigners", "organisers",
 }  # fmt: skip
 _OPEN_CLOSE = {"“": "”", '"': '"', "‘": "’"}
+# A quote signed with the speaker's name after a dash, as quote lists and epigraphs print them.
+_SIGNED = re.compile(r"[\s.,]*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})\s*[.,]?\s*(?=$|\n)")
 
 
 @dataclass
@@ -389,6 +391,14 @@ def extract_quotes(
                 phrase = _noun_phrase(subj)
                 speaker = phrase.text
                 canonical, kind = ctx.resolve(phrase, _subtree(subj))
+        if canonical is None and s.closed:  # '“...” ― Pamela Padilla': a name signed after a dash
+            signed = _SIGNED.match(text, s.end + 1, pend)
+            if signed:
+                m = ctx.mention_at(signed.start(1), signed.end(1))
+                speaker = signed.group(1)
+                canonical = m.canonical if m is not None else ctx.by_word(speaker.split()) or speaker
+                kind = "person" if m is None or m.label == "PERSON" else "body"
+                cued.add(s.start)
         if canonical is None and prev is not None and prev.paragraph == s.paragraph:
             speaker, canonical, cue, kind = prev.speaker_text, prev.speaker, prev.cue, prev.speaker_kind
         elif (
