@@ -8,7 +8,9 @@ by name when there are several). A gold quote is a span inside double quotation 
 order and an opening mark left unclosed runs to the end of that paragraph (a quote that goes on
 in the next paragraph). A span inside several contents (nested attributions) belongs to the
 outermost one (PolNeAR credits nested quotes to the outer source). Spans under two words are
-ignored (a quoted word is a term, not a quote, more often than not).
+ignored (a quoted word is a term, not a quote, more often than not), and so are a system's quotes
+under two words (added after the first run, which counted them as wrong although no gold quote of
+that length can exist; for both systems alike).
 
 Its source, by kind: *named* when the Source span gives a name, a run of capitalised words that
 ends the span or is followed by punctuation or a possessive ("Trump", "Clinton spokesman Brian
@@ -269,7 +271,7 @@ def score(data, fn, verbose: bool = False):  # type: ignore[no-untyped-def]
     n_pred = matched_pred = 0
     errors: list[str] = []
     for name, text, gold in data:
-        preds = fn(name, text)
+        preds = [p for p in fn(name, text) if len(_WORD.findall(p[0])) >= 2]
         n_pred += len(preds)
         used = [False] * len(preds)
         for g in gold:

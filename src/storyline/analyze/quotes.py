@@ -66,6 +66,8 @@ BODY_HEADS = {
     "commission", "embassy", "spokesman", "spokeswoman", "spokesperson", "mps", "campaigners", "organisers",
 }  # fmt: skip
 _OPEN_CLOSE = {"“": "”", '"': '"', "‘": "’"}
+# A short quoted phrase in title case is the name of a show, a book or a campaign.
+_TITLE_CASE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|the|and|a|an|in|on|for|to|with|at|It)\s+)*[A-Z][\w'’-]*)*")
 # A quote signed with the speaker's name after a dash, as quote lists and epigraphs print them.
 _SIGNED = re.compile(r"[\s.,]*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})\s*[.,]?\s*(?=$|\n)")
 
@@ -417,6 +419,8 @@ def extract_quotes(
         n_words = len(qtext.split())
         if not direct and (canonical is None or (n_words <= 2 and (not cands or kind != "person"))):
             continue  # scare quotes or a phrase nobody is quoted as saying
+        if not direct and _TITLE_CASE.fullmatch(qtext.strip(" ,.")) and n_words <= 6:
+            continue  # "Fox News Sunday", "Morning Joe": the name of a show or a work, not words said
         if canonical is None and n_words < 4 and s.closed:  # an open quote runs on into the next paragraph
             continue
         if canonical is not None and kind == "person":
