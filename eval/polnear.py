@@ -189,7 +189,9 @@ def load_gold(split: str) -> list[tuple[str, str, list[Gold]]]:
                     if key not in found or found[key][0] < size:
                         found[key] = (size, (contents, src, src_at))
         named_sources = sorted(
-            (at, src) for _c, src, at in attributions if at is not None and _source_kind(src) in ("named", "organisation")
+            (at, _name_of(src, _source_kind(src)))
+            for _c, src, at in attributions
+            if at is not None and _source_kind(src) in ("named", "organisation")
         )
         gold = []
         for (s, e), (_size, (contents, src, src_at)) in sorted(found.items()):

@@ -36,7 +36,8 @@ _MORE_SPEECH = """respond answer counter retort reply fume sigh muse remark comm
     exclaim shout yell scream chant cry plead beg demand threaten allege contend assert testify recount
     praise criticise criticize slam blast dismiss deny denounce hail mock deride dub brand caution advise
     quip joke scoff sneer snap gush rave insist whisper mutter grumble concede predict report point question
-    conclude agree disagree charge term tout recommend propose wonder""".split()
+    conclude agree disagree charge term tout recommend propose wonder condemn decry lambast characterize
+    characterise welcome""".split()
 
 
 def _forms(base: str) -> set[str]:
@@ -50,7 +51,8 @@ def _forms(base: str) -> set[str]:
     return {base, s_form, ed, ing}
 
 
-SPEECH = SPEECH | frozenset(f for b in _MORE_SPEECH for f in _forms(b))
+# every form of every verb: "adding that ...", "condemned it as ..."
+SPEECH = frozenset(f for b in (*SPEECH, *_MORE_SPEECH) for f in _forms(b)) | SPEECH
 PRONOUNS = {"he", "she", "they", "i", "we"}
 # "Mr Reilly" is a he and "Ms Solheim" a she: enough to skip a speaker "he said" cannot mean
 _GENDERED_TITLE = re.compile(r"\b(?:(Mr|Sir|Lord)|(Mrs|Ms|Miss|Dame|Lady))\.?\s+$")
@@ -386,7 +388,9 @@ def extract_quotes(
         kind = "other"
         if cands:
             cued.add(s.start)
-            verb = min(cands, key=lambda v: min(abs(v.idx - s.start), abs(v.idx - s.end)))
+            # the nearest verb of saying that has a subject ("maintaining sea walls" has none; "says" has)
+            by_distance = sorted(cands, key=lambda v: min(abs(v.idx - s.start), abs(v.idx - s.end)))
+            verb = next((v for v in by_distance if _subject(v, in_quote) is not None), by_distance[0])
             subj = _subject(verb, in_quote)
             cue = _cue(verb)
             if subj is not None:
