@@ -62,6 +62,17 @@ ROLE_HEADS = {
     "secretary", "officer", "leader", "chief", "head", "manager", "owner", "lawyer", "judge", "inspector", "mp", "mayor",
     "president", "commissioner", "chancellor", "coach", "captain", "founder", "editor", "analyst", "economist",
 }  # fmt: skip
+# Heads of descriptions that stand for a person ("the Republican nominee", "the senior Tory"); any
+# other "the ..." subject is not resolved to the last person named.
+PERSON_HEADS = ROLE_HEADS | {
+    "nominee", "candidate", "senator", "governor", "congressman", "congresswoman", "lawmaker", "representative",
+    "businessman", "businesswoman", "billionaire", "tory", "democrat", "republican", "official", "adviser", "advisor",
+    "aide", "diplomat", "politician", "premier", "king", "queen", "prince", "princess", "star", "actor", "actress",
+    "singer", "chef", "father", "mother", "wife", "husband", "son", "daughter", "man", "woman", "boy", "girl",
+    "veteran", "mogul", "tycoon", "host", "presenter", "author", "writer", "scientist", "doctor", "professor",
+    "spokesman", "spokeswoman", "spokesperson", "ambassador", "general", "commander", "sheriff", "attorney", "mp",
+    "peer", "baroness", "lord", "candidate", "frontrunner", "incumbent", "challenger", "leader", "deputy",
+}  # fmt: skip
 BODY_HEADS = {
     "committee", "ministry", "report", "office", "council", "government", "department", "agency", "company",
     "firm", "union", "police", "court", "party", "group", "panel", "statement", "board", "authority", "trust",
@@ -310,6 +321,11 @@ class _Context:
                     return named[-1].canonical, "body"
             return phrase[-1].text, "body"  # an unnamed body: "report", "committee"
         if words and words[0] == "the":  # "the senior Tory", "the Foreign Secretary": someone already named
+            inside = [x for x in self.mentions if phrase.start_char <= x.start and x.end <= phrase.end_char]
+            if inside and inside[-1].label in ("ORG", "PERSON"):  # "the state-backed Global Times newspaper"
+                return inside[-1].canonical, "person" if inside[-1].label == "PERSON" else "body"
+            if head not in PERSON_HEADS:  # "the newspaper", "the video": not a person named before
+                return phrase.text, "other"
             desc = " ".join(words[1:])
             for name, roles in self.roles.items():
                 if any(desc == r.lower() or desc in r.lower().split(", ")[0] for r in roles):
