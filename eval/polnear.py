@@ -34,12 +34,19 @@ for storyline and textacy alike). End-to-end = gold quotes matched with the righ
 Both systems read the text storyline's extractor gives (the same for both); textacy runs
 `direct_quotations` with the same spaCy model.
 
-    python eval/polnear.py [--split dev] [--verbose] [--limit N]
+The second dev set (`--set bbc`): 40 BBC politics articles (`../shared/corpora/bbc/politics/`
+101-140), annotated by annotators who never saw storyline's output (`eval/data/bbc-quotes/`: the
+offsets of each quote in the file and its speaker, the fullest name the article gives, or the
+description when it names nobody). The same matching and speaker rule; kinds: named speakers
+(a capitalised name) or descriptions, full or partial quotes.
+
+    python eval/polnear.py [--set polnear|bbc] [--split dev] [--verbose] [--limit N]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections import Counter, defaultdict
@@ -52,6 +59,8 @@ from storyline.extract.boilerplate import normalize
 from storyline.records import RawDocument
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear"
+BBC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc"
+BBC_GOLD = Path(__file__).resolve().parent / "data" / "bbc-quotes"
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "you", "him", "her", "them", "his", "hers", "their"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "another", "one", "some", "his", "her", "their"}
 ORG_WORDS = {
@@ -110,7 +119,7 @@ def _name_run(src: str) -> str | None:
     runs: list[list[str]] = []
     cur: list[str] = []
     ends: list[bool] = []
-    for i, t in enumerate(toks + [""]):
+    for i, t in enumerate([*toks, ""]):
         is_cap = bool(t[:1].isupper()) and t.lower().strip(".") not in DETERMINERS | PRONOUNS | TITLES
         if is_cap and t.endswith(("’s", "'s")):  # a possessive ends a name: "Donald Trump's campaign"
             runs.append([*cur, t[:-2]])
@@ -214,6 +223,24 @@ def load_gold(split: str) -> list[tuple[str, str, list[Gold]]]:
     return out
 
 
+def load_bbc() -> list[tuple[str, str, list[Gold]]]:
+    out = []
+    for gf in sorted(BBC_GOLD.glob("*.json")):
+        ann = json.loads(gf.read_text(encoding="utf-8"))
+        text = (BBC / ann["file"]).read_text(encoding="utf-8")
+        gold = []
+        for q in ann["quotes"]:
+            inner = text[q["start"] : q["end"]].strip().strip("“”\"").strip()
+            if len(_WORD.findall(inner)) < 2:
+                continue
+            speaker = None if q["speaker"] == "UNKNOWN" else q["speaker"]
+            named = bool(speaker) and _name_run(speaker) is not None and not speaker[:1].islower()
+            kinds = {"named" if named else "description", "partial" if q.get("kind") == "partial" else "full"}
+            gold.append(Gold(text=inner, start=q["start"], speaker=speaker, kinds=kinds))
+        out.append((ann["file"], text, gold))
+    return out
+
+
 def _norm_words(s: str) -> list[str]:
     return normalize(s).split()
 
@@ -265,7 +292,7 @@ def textacy_quotes(name: str, text: str) -> list[tuple[str, str | None]]:
 
 
 SYSTEMS = {"storyline": storyline_quotes, "textacy": textacy_quotes}
-KINDS = ["named", "organisation", "pronoun", "description", "partial", "multi-paragraph"]
+KINDS = ["named", "organisation", "pronoun", "description", "partial", "full", "multi-paragraph"]
 
 
 def score(data, fn, verbose: bool = False):  # type: ignore[no-untyped-def]
@@ -299,6 +326,7 @@ def score(data, fn, verbose: bool = False):  # type: ignore[no-untyped-def]
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--set", default="polnear", choices=("polnear", "bbc"), help="which annotated set")
     ap.add_argument("--split", default="dev", choices=("dev", "train"))
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
     ap.add_argument("--verbose", "-v", action="store_true", help="storyline's errors")
@@ -307,9 +335,10 @@ def main() -> int:
     if not DATA.exists():
         print(f"no data at {DATA}", file=sys.stderr)
         return 2
-    data = load_gold(args.split)[: args.limit or None]
+    data = (load_bbc() if args.set == "bbc" else load_gold(args.split))[: args.limit or None]
     n_gold = sum(len(g) for *_x, g in data)
-    print(f"PolNeAR {args.split}: {len(data)} articles, {n_gold} gold direct quotes")
+    label = "BBC politics 101-140" if args.set == "bbc" else f"PolNeAR {args.split}"
+    print(f"{label}: {len(data)} articles, {n_gold} gold direct quotes")
     for sys_name, fn in SYSTEMS.items():
         if args.only and sys_name != args.only:
             continue

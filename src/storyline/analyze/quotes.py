@@ -94,6 +94,11 @@ class _Span:
     closed: bool  # its closing mark is in this paragraph
 
 
+def _opens_next_sentence(para: str, j: int) -> bool:
+    """A straight quote mark at j that opens a new quoted sentence: after ". " and before a word."""
+    return j >= 2 and para[j - 1] == " " and para[j - 2] in ".!?" and j + 1 < len(para) and para[j + 1].isalnum()
+
+
 def find_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[_Span]:
     """Quoted stretches of each paragraph; an unclosed quote runs to the paragraph's end."""
     spans: list[_Span] = []
@@ -106,13 +111,24 @@ def find_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[_Span]:
             if ch in '“"' or (ch == "‘" and (i == 0 or not para[i - 1].isalnum())):
                 close = _OPEN_CLOSE[ch]
                 j = i + 1
+                run_on = False
                 while j < len(para):
+                    if ch == '"' and para[j] == '"' and _opens_next_sentence(para, j):
+                        run_on = True  # '"A. "B."': A's closing mark was lost with its paragraph break
+                        break
                     if para[j] == close and (close != "’" or j + 1 == len(para) or not para[j + 1].isalnum()):
                         break
                     if ch == '"' and para[j] == "“":
                         break
                     j += 1
-                closed = j < len(para)
+                closed = j < len(para) and not run_on
+                if run_on:
+                    inner_s, inner_e = i + 1, j - 1
+                    if para[inner_s:inner_e].strip():
+                        taken.append((inner_s, inner_e))
+                        spans.append(_Span(ps + inner_s, ps + inner_e, pi, True, False))
+                    i = j
+                    continue
                 if ch == "‘" and not closed and i > 0 and not para[:i].rstrip().endswith((":", ",")):
                     i += 1  # a stray apostrophe, not an unclosed quote in mid-paragraph
                     continue
