@@ -54,6 +54,7 @@ def _forms(base: str) -> set[str]:
 # every form of every verb: "adding that ...", "condemned it as ..."
 SPEECH = frozenset(f for b in (*SPEECH, *_MORE_SPEECH) for f in _forms(b)) | SPEECH
 PRONOUNS = {"he", "she", "they", "i", "we"}
+_TO_LISTENER = {"told", "tell", "tells", "telling", "asked", "ask", "asks", "asking", "urged", "urge", "urges"}
 # "Mr Reilly" is a he and "Ms Solheim" a she: enough to skip a speaker "he said" cannot mean
 _GENDERED_TITLE = re.compile(r"\b(?:(Mr|Sir|Lord)|(Mrs|Ms|Miss|Dame|Lady))\.?\s+$")
 TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president"}
@@ -164,8 +165,9 @@ def _subject(verb: Any, quoted: list[bool] | None = None) -> Any | None:
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
         # "labelled ... and urged ...", "welcomed it, saying ...", "used it to promise"
         return _subject(verb.head, quoted)
-    # "..., said Wang." / "said Mr Han" is sometimes parsed with the name as an object
-    for t in verb.doc[verb.i + 1 : verb.i + 4]:
+    # "..., said Wang." / "said Mr Han" is sometimes parsed with the name as an object (but whoever
+    # is told or asked something is the listener: "told BBC News")
+    for t in verb.doc[verb.i + 1 : verb.i + 4] if verb.text.lower() not in _TO_LISTENER else ():
         if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "ORG"):
             return t
         if t.pos_ not in ("PROPN", "DET", "ADJ"):
@@ -297,7 +299,11 @@ class _Context:
         head = words[-1] if words else ""
         if phrase[-1].pos_ == "PROPN" and (name := self.by_word([t.text for t in phrase])):
             return name, "person"
-        if (name := _propn_name(phrase[-1])) and phrase[-1].ent_type_ not in ("ORG", "GPE", "NORP", "LOC", "FAC"):
+        if (
+            (name := _propn_name(phrase[-1]))
+            and phrase[-1].ent_type_ not in ("ORG", "GPE", "NORP", "LOC", "FAC")
+            and head not in PERSON_HEADS  # "the Ealing North MP" is a description, not a name
+        ):
             return name, "person"  # a name the tagger did not mark
         last = self.last_speaker_before(phrase.start_char)
         if len(words) == 1 and head in ("he", "she"):
@@ -337,10 +343,10 @@ class _Context:
                     return named[-1].canonical, "body"
             return phrase[-1].text, "body"  # an unnamed body: "report", "committee"
         if words and words[0] == "the":  # "the senior Tory", "the Foreign Secretary": someone already named
-            inside = [x for x in self.mentions if phrase.start_char <= x.start and x.end <= phrase.end_char]
-            if inside and inside[-1].label in ("ORG", "PERSON"):  # "the state-backed Global Times newspaper"
-                return inside[-1].canonical, "person" if inside[-1].label == "PERSON" else "body"
             if head not in PERSON_HEADS:  # "the newspaper", "the video": not a person named before
+                inside = [x for x in self.mentions if phrase.start_char <= x.start and x.end <= phrase.end_char]
+                if inside and inside[-1].label in ("ORG", "PERSON"):  # "the state-backed Global Times newspaper"
+                    return inside[-1].canonical, "person" if inside[-1].label == "PERSON" else "body"
                 return phrase.text, "other"
             desc = " ".join(words[1:])
             for name, roles in self.roles.items():
