@@ -422,6 +422,14 @@ def extract_quotes(
         sentences = {t.sent.start for t in sent} if sent is not None and len(sent) else set()
         pstart, pend = paragraphs[s.paragraph]
         cands = [v for v in verbs if v.sent.start in sentences and pstart <= v.idx < pend]
+        if prev is not None and prev.paragraph == s.paragraph and not text[prev.end + 1 : s.start - 1].strip():
+            # '"... it is anger." "This will mean ..." Mike German said': a quote right after the last
+            # one goes on with its speaker unless its own sentence has a verb of saying
+            own = doc.char_span(s.start, s.end, alignment_mode="expand")
+            own_sents = {t.sent.start for t in own} if own is not None and len(own) else set()
+            cands = [v for v in cands if v.sent.start in own_sents and s.start <= v.idx < s.end + 3] or (
+                [] if prev.speaker else cands
+            )
         speaker = canonical = cue = role = None
         kind = "other"
         if cands:
