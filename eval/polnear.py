@@ -74,7 +74,7 @@ TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "sir", "sen", "senator", "rep", "gov", "governor", "president", "the",
     "former", "secretary", "vice", "candidate", "gen", "general", "rev", "lord", "lady", "dame",
 }  # fmt: skip
-_OPEN = "“\""
+_OPEN = '“"'
 _QUOTE_MARKS = re.compile(r"[“”\"]")
 _WORD = re.compile(r"\w+")
 
@@ -97,7 +97,7 @@ def _spans(frag: str) -> list[tuple[int, int]]:
             ch = m.group()
             if open_at is None and (ch in _OPEN):
                 open_at = m.end()
-            elif open_at is not None and ch in "”\"":
+            elif open_at is not None and ch in '”"':
                 out.append((pos + open_at, pos + m.start()))
                 open_at = None
         if open_at is not None:
@@ -230,7 +230,7 @@ def load_bbc() -> list[tuple[str, str, list[Gold]]]:
         text = (BBC / ann["file"]).read_text(encoding="utf-8")
         gold = []
         for q in ann["quotes"]:
-            inner = text[q["start"] : q["end"]].strip().strip("“”\"").strip()
+            inner = text[q["start"] : q["end"]].strip().strip('“”"').strip()
             if len(_WORD.findall(inner)) < 2:
                 continue
             speaker = None if q["speaker"] == "UNKNOWN" else q["speaker"]
@@ -316,7 +316,9 @@ def score(data, fn, verbose: bool = False):  # type: ignore[no-untyped-def]
                 tally[k]["right"] += ok
             if verbose and not ok:
                 got = "missed" if hit is None else f"speaker {preds[hit][1]!r}"
-                errors.append(f"  {name[:40]}: {got}; gold {g.speaker!r} ({'/'.join(sorted(g.kinds))}): {g.text[:60]!r}")
+                errors.append(
+                    f"  {name[:40]}: {got}; gold {g.speaker!r} ({'/'.join(sorted(g.kinds))}): {g.text[:60]!r}"
+                )
         if verbose:
             for i, (pt, sp) in enumerate(preds):
                 if not used[i]:

@@ -42,8 +42,16 @@ _MORE_SPEECH = """respond answer counter retort reply fume sigh muse remark comm
 
 def _forms(base: str) -> set[str]:
     stem = base[:-1] if base.endswith("e") else base
-    ed = base + "d" if base.endswith("e") else (stem[:-1] + "ied" if base.endswith("y") and base[-2] not in "aeiou" else base + "ed")
-    s_form = base + "es" if base.endswith(("sh", "ch", "s", "x")) else (base[:-1] + "ies" if base.endswith("y") and base[-2] not in "aeiou" else base + "s")
+    ed = (
+        base + "d"
+        if base.endswith("e")
+        else (stem[:-1] + "ied" if base.endswith("y") and base[-2] not in "aeiou" else base + "ed")
+    )
+    s_form = (
+        base + "es"
+        if base.endswith(("sh", "ch", "s", "x"))
+        else (base[:-1] + "ies" if base.endswith("y") and base[-2] not in "aeiou" else base + "s")
+    )
     if base.endswith(("p", "t", "b")) and len(base) <= 4 and base[-2] in "aeiou" and base[-3] not in "aeiou":
         ed, ing = base + base[-1] + "ed", base + base[-1] + "ing"  # snap -> snapped, quip -> quipped
     else:
@@ -72,7 +80,7 @@ PERSON_HEADS = ROLE_HEADS | {
     "singer", "chef", "father", "mother", "wife", "husband", "son", "daughter", "man", "woman", "boy", "girl",
     "veteran", "mogul", "tycoon", "host", "presenter", "author", "writer", "scientist", "doctor", "professor",
     "spokesman", "spokeswoman", "spokesperson", "ambassador", "general", "commander", "sheriff", "attorney", "mp",
-    "peer", "baroness", "lord", "candidate", "frontrunner", "incumbent", "challenger", "leader", "deputy",
+    "peer", "baroness", "lord", "frontrunner", "incumbent", "challenger", "leader", "deputy",
 }  # fmt: skip
 BODY_HEADS = {
     "committee", "ministry", "report", "office", "council", "government", "department", "agency", "company",
