@@ -459,6 +459,8 @@ def create_app(
         for item in read_one(name, got.data, DEFAULT_MAX_BYTES):
             if isinstance(item, RawDocument) and item.source == name:
                 item = dataclasses.replace(item, source=got.url, url=item.url or got.url)
+            elif isinstance(item, IngestProblem) and item.source == name:
+                item = dataclasses.replace(item, source=got.url)
             out.append(item)
         return out
 
