@@ -11,7 +11,9 @@ Scoring rules, fixed before any result was seen:
    `evaluate.py` (imported from that folder, not rewritten): token-shingle P/R/F1 per page,
    averaged over pages, the same bootstrap standard deviation.
    Baselines: trafilatura with the options storyline passes it (`TRAFILATURA_OPTIONS`, read from
-   the code, so this is storyline's own first step before the cleaner) and trafilatura's defaults; with `--all`, readability-lxml and newspaper4k where installed.
+   the code, so this is storyline's own first step before the cleaner) and trafilatura's defaults;
+   with `--all`, readability-lxml and newspaper4k where installed (`pip install readability-lxml`:
+   it is not in the eval extra, since pip 23's resolver fails on its lxml extra).
 2. PolNeAR body retention (`../shared/data/polnear/{dev,train}/text/`, 924 articles): the first line
    is the title, the rest the body. An article's retention is the share of its body's word tokens
    (`\\w+`, lower-cased, counted as a multiset) found in the text storyline keeps for the article:
