@@ -128,3 +128,40 @@ def test_he_or_she_skips_a_speaker_whose_title_says_otherwise():
         ("Every figure", "Ingrid Solheim"),
         ("Then why did", "Daniel Reyes"),
     ]
+
+
+def _speakers(text: str) -> list[tuple[str, str | None]]:
+    art = extract(RawDocument(source="t.txt", data=text.encode(), content_type="text"), today=dt.date(2026, 1, 1))
+    (a,) = analyze_batch([art])
+    return [(q.text[:14], q.speaker) for q in a.quotes]
+
+
+def test_real_news_shapes_of_attribution():
+    """Shapes seen in PolNeAR and BBC articles: a lost paragraph break between quoted sentences, a
+    listener named after "told", a quote signed after a dash, a description that holds a name."""
+    text = (
+        "Ferry row reaches parliament\n\n"
+        'Harbour minister Kate Osei said: "The board has lost control of the budget. "We will ask for an audit '
+        'within the month." Opposition leader Daniel Reyes told Island Radio he welcomed the audit.\n\n'
+        "“Nobody should pay for a terminal they never asked for.” ― Morag Innes\n\n"
+        "The state-owned Island Herald newspaper demanded the board “publish every invoice now”.\n"
+    )
+    assert _speakers(text) == [
+        ("The board has ", "Kate Osei"),
+        ("We will ask fo", "Kate Osei"),
+        ("Nobody should ", "Morag Innes"),
+        ("publish every ", "Island Herald"),
+    ]
+
+
+def test_a_quote_goes_on_into_a_paragraph_printed_without_its_opening_mark():
+    text = (
+        "Former leader attacks visit\n\n"
+        "Sir Iain Duncan Smith, one of the MPs sanctioned by Beijing, said: ‘I don’t understand why he’s there.\n\n"
+        "This is a country that has locked up journalists and is spying on us and stealing our secrets.’\n\n"
+        "The Foreign Office said the visit would go ahead.\n"
+    )
+    assert _speakers(text) == [
+        ("I don’t unders", "Iain Duncan Smith"),
+        ("This is a coun", "Iain Duncan Smith"),
+    ]

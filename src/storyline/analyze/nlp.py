@@ -22,9 +22,23 @@ _lock = threading.Lock()
 @lru_cache(maxsize=1)
 def spacy_nlp() -> Any:
     import spacy
+    from spacy.language import Language
+
+    if "paragraph_breaks" not in Language.factories:
+
+        @Language.component("paragraph_breaks")
+        def paragraph_breaks(doc: Any) -> Any:
+            """A paragraph always starts a sentence: a line without a full stop ('“…” ― Morag Innes')
+            must not lend its words to the next paragraph's parse."""
+            for tok in doc[1:]:
+                if "\n" in doc[tok.i - 1].text or "\n" in doc[tok.i - 1].whitespace_:
+                    tok.is_sent_start = True
+            return doc
 
     with _lock:
-        return spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
+        nlp = spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
+        nlp.add_pipe("paragraph_breaks", before="parser")
+        return nlp
 
 
 @lru_cache(maxsize=1)

@@ -33,7 +33,7 @@ SPEECH = frozenset(
 # More verbs of saying, as bases; their -s/-ed/-ing forms are made below (the pipeline has no lemmatizer).
 # "continue" is left out: "monitoring would continue" says nothing.
 _MORE_SPEECH = """respond answer counter retort reply fume sigh muse remark comment observe boast lament
-    exclaim shout yell scream chant cry plead beg demand threaten allege contend assert testify recount
+    exclaim shout yell scream chant cry plead beg demand allege contend assert testify recount
     praise criticise criticize slam blast dismiss deny denounce hail mock deride dub brand caution advise
     quip joke scoff sneer snap gush rave insist whisper mutter grumble concede predict report point question
     conclude agree disagree charge term tout recommend propose wonder condemn decry lambast characterize
@@ -103,6 +103,14 @@ class _Span:
     closed: bool  # its closing mark is in this paragraph
 
 
+def _closing_at(para: str, close: str) -> int | None:
+    """Where `close` first closes a quote in `para` (a ’ inside a word is an apostrophe)."""
+    for j, c in enumerate(para):
+        if c == close and (close != "’" or j + 1 == len(para) or not para[j + 1].isalnum()):
+            return j
+    return None
+
+
 def _opens_next_sentence(para: str, j: int) -> bool:
     """A straight quote mark at j that opens a new quoted sentence: after ". " and before a word."""
     return j >= 2 and para[j - 1] == " " and para[j - 2] in ".!?" and j + 1 < len(para) and para[j + 1].isalnum()
@@ -115,6 +123,16 @@ def find_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[_Span]:
         para = text[ps:pe]
         i = 0
         taken: list[tuple[int, int]] = []
+        last = spans[-1] if spans else None
+        if last is not None and last.paragraph == pi - 1 and not last.closed and para[:1] not in "“\"‘":
+            # the quote left open goes on here, printed without an opening mark: its closing mark (curly
+            # or single; a straight one could as well open a new quote) ends it
+            close = _OPEN_CLOSE.get(text[last.start - 1], "")
+            close = "" if close == '"' else close  # a straight mark could as well open a new quote
+            j = _closing_at(para, close) if close else None
+            if close and j is not None and not any(c in para[:j] for c in "“\"‘" if c != close):
+                spans.append(_Span(ps, ps + j, pi, False, True))
+                i = j + 1
         while i < len(para):
             ch = para[i]
             if ch in '“"' or (ch == "‘" and (i == 0 or not para[i - 1].isalnum())):
