@@ -124,13 +124,13 @@ def find_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[_Span]:
         i = 0
         taken: list[tuple[int, int]] = []
         last = spans[-1] if spans else None
-        if last is not None and last.paragraph == pi - 1 and not last.closed and para[:1] not in "“\"‘":
+        if last is not None and last.paragraph == pi - 1 and not last.closed and para[:1] not in '“"‘':
             # the quote left open goes on here, printed without an opening mark: its closing mark (curly
             # or single; a straight one could as well open a new quote) ends it
             close = _OPEN_CLOSE.get(text[last.start - 1], "")
             close = "" if close == '"' else close  # a straight mark could as well open a new quote
             j = _closing_at(para, close) if close else None
-            if close and j is not None and not any(c in para[:j] for c in "“\"‘" if c != close):
+            if close and j is not None and not any(c in para[:j] for c in '“"‘' if c != close):
                 spans.append(_Span(ps, ps + j, pi, False, True))
                 i = j + 1
         while i < len(para):
