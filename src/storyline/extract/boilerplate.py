@@ -220,6 +220,7 @@ def clean_lines(
     bullets = [bool(_BULLET.match(x)) for x in lines]
     lines = [_BULLET.sub("", x) if b else x for x, b in zip(lines, bullets, strict=True)]
     norms = [normalize(x) for x in lines]
+    address = [_reader_address(x) for x in lines]  # read once: the appeal block below grows in passes
     date_at: int | None = None
 
     # 1. Fixed widgets, metadata lines, reader appeals.
@@ -239,7 +240,7 @@ def clean_lines(
                 out.published = iso
             date_at = i if date_at is None else date_at
             kind[i] = "date line"
-        elif _reader_address(line) == 2:
+        elif address[i] == 2:
             kind[i] = "reader appeal"
         elif _LINK_TEASER.search(line) or _caps_teaser(line):
             kind[i] = "link to another story"
@@ -249,7 +250,7 @@ def clean_lines(
     while grew:
         grew = False
         for i in range(n):
-            if kind[i] is None and _reader_address(lines[i]) == 1:
+            if kind[i] is None and address[i] == 1:
                 if _neighbour_kind(kind, i, -1) == "reader appeal" or _neighbour_kind(kind, i, 1) == "reader appeal":
                     kind[i] = "reader appeal"
                     grew = True
