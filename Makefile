@@ -24,7 +24,7 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || echo "chromium not installed: browser tests will be skipped"
 
 test: $(VENV)/.installed browser
-	$(VENV)/bin/ruff check src tests eval bench
+	$(VENV)/bin/ruff check src tests eval bench scripts
 	$(PY) -m pytest -q
 
 eval: $(VENV)/.installed

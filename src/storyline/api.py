@@ -25,11 +25,19 @@ class Storyline:
             paths = [str(paths)]
         return ingest(self.store, [str(p) for p in paths], **options)
 
+    def recluster(self) -> Any:
+        """Re-examine every story at once (as `storyline recluster`); returns what changed."""
+        from storyline.engine.recluster import recluster
+
+        return recluster(self.store)
+
     def stories(self) -> builtins.list[Story]:
         return self.store.stories()
 
     def story(self, story_id: int) -> Story | None:
-        return self.store.story(story_id)
+        """A story by id; the id of a story merged into another by recluster finds that one."""
+        resolved = self.store.resolve_story(story_id)
+        return self.store.story(resolved) if resolved is not None else None
 
     def article(self, article_id: str) -> Article | None:
         return self.store.article(article_id)

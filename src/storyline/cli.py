@@ -188,7 +188,7 @@ def _dossier(store: Any, story_id: int, sentences: int) -> dict[str, Any]:
     from storyline.dossier import build_dossier
 
     try:
-        return build_dossier(store, story_id, summary_sentences=sentences)
+        return build_dossier(store, store.resolve_story(story_id) or story_id, summary_sentences=sentences)
     except KeyError:
         raise CliError(f"no story {story_id} (see `storyline stories`)") from None
 
@@ -315,6 +315,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recluster(args: argparse.Namespace) -> int:
+    from storyline.engine.recluster import recluster
+
+    with _store(args.db) as store:
+        report = recluster(store)
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -394,10 +403,14 @@ def build_parser() -> argparse.ArgumentParser:
         )  # fmt: skip
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
 
+    from storyline.engine.recluster import AUTO_MAX_ARTICLES
+
     sp = sub.add_parser("ingest", help="read articles into the store and cluster them into stories",
                         description="Read plain text, HTML (.html, .html.gz), JSON Lines, RSS/Atom and WARC files, "
                         "clean them, and add them to stories. Re-ingesting the same article does nothing; a changed "
-                        "article with the same URL is stored as a new version. Exit status is 1 only when nothing "
+                        "article with the same URL is stored as a new version. A run that stored anything ends by "
+                        "re-examining the stories as `storyline recluster` does, while the store holds at most "
+                        f"{AUTO_MAX_ARTICLES:,} articles. Exit status is 1 only when nothing "
                         "could be ingested.")  # fmt: skip
     ingest_args(sp)
     db_arg(sp)
@@ -463,6 +476,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", help="file to write (default: standard output)")
     sp.add_argument("--sentences", type=_positive, default=5, help="summary length in sentences (default 5)")
     sp.set_defaults(func=cmd_dossier)
+
+    sp = sub.add_parser("recluster", help="re-examine every story at once: merge split events, split wrong joins",
+                        description="Regroup all stored articles into stories by comparing every pair under the "
+                        "whole store's word statistics (average-link; the result does not depend on the order "
+                        "articles were ingested). Story ids are kept where a story keeps most of its articles; "
+                        "the id of a story merged into another keeps resolving to it. Articles, quotes and "
+                        "citations are not changed.")  # fmt: skip
+    db_arg(sp)
+    sp.set_defaults(func=cmd_recluster)
 
     sp = sub.add_parser("run", help="ingest PATHs and write every story's dossier plus an index to OUTDIR",
                         description="Ingest, cluster and write story-N.{md,html,json} and index.{md,html,json}.")  # fmt: skip

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from storyline.engine.recluster import AUTO_MAX_ARTICLES, recluster
 from storyline.engine.workers import Analyzed, Analyzer, local_analyzer
 from storyline.extract import ExtractError, extract
 from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
@@ -38,6 +39,8 @@ class IngestReport:
     problems: list[IngestProblem] = field(default_factory=list)
     stories: set[int] = field(default_factory=set)
     not_english: list[str] = field(default_factory=list)  # stored whole with their language, not analysed as English
+    articles: list[str] = field(default_factory=list)  # ids of the articles this run stored
+    regrouped: bool = False  # the stories were re-examined at the end (engine/recluster.py)
 
     @property
     def seen(self) -> int:
@@ -53,7 +56,8 @@ class IngestReport:
         if self.not_english:
             parts.append(f"{len(self.not_english)} not in English (stored with their language)")
         parts.append(f"{len(self.problems)} skipped")
-        return ", ".join(parts) + f"; {len(self.stories)} stories touched"
+        regrouped = " (stories re-examined)" if self.regrouped else ""
+        return ", ".join(parts) + f"; {len(self.stories)} stories touched{regrouped}"
 
 
 def place(store: Store, a: AnalyzedArticle, sig: tuple[int, ...] | None = None) -> tuple[str, int | None]:
@@ -74,6 +78,7 @@ def place(store: Store, a: AnalyzedArticle, sig: tuple[int, ...] | None = None) 
     store.add_bands(art.id, bands)
     f = cluster.features(a)
     store.count_keys(f.keys)
+    store.set_article_keys(art.id, f.keys)
     if copy is not None:
         original, similarity = copy
         story = store.story_of(original)
@@ -137,12 +142,16 @@ def ingest(
     analyzer: Analyzer | None = None,
     follow_symlinks: bool = False,
     documents: Iterable[RawDocument | IngestProblem] = (),
+    regroup: bool = True,
 ) -> IngestReport:
     """Ingest everything `paths` names, then `documents` (read already: uploads, a fetched page);
     each batch of articles is committed as one transaction.
 
     `workers` > 1 analyses batches in that many processes; `analyzer` (e.g. the Dask engine's)
-    replaces the local one and is left open for the caller to close.
+    replaces the local one and is left open for the caller to close. With `regroup`, a run that
+    stored anything ends by re-examining the store's stories (engine/recluster.py), so that an
+    article bridging two stories of one event merges them, when the store is small enough for
+    that to cost less than the ingest itself (recluster.AUTO_MAX_ARTICLES).
     """
     report = IngestReport()
     pending: list[Article] = []
@@ -176,6 +185,8 @@ def ingest(
             report.unchanged += outcome == "unchanged"
             if story is not None:
                 report.stories.add(story)
+            if outcome in ("new", "copy", "version"):
+                report.articles.append(a.article.id)
 
     def flush() -> None:
         nonlocal runner
@@ -221,4 +232,8 @@ def ingest(
     finally:
         if own and runner is not None:
             runner.close()
+    if regroup and report.articles and store.counts()["articles"] <= AUTO_MAX_ARTICLES:
+        recluster(store)
+        report.regrouped = True
+        report.stories = {s for s in (store.story_of(a) for a in report.articles) if s is not None}
     return report

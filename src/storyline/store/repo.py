@@ -30,7 +30,7 @@ from storyline.records import (
     StoryState,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
 MIGRATIONS: dict[int, str] = {
     2: """
@@ -75,6 +75,12 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX IF NOT EXISTS mentions_canonical_nocase ON mentions(canonical COLLATE NOCASE);
     DROP INDEX IF EXISTS quotes_speaker;
     CREATE INDEX IF NOT EXISTS quotes_speaker_nocase ON quotes(speaker COLLATE NOCASE);
+    """,
+    # recluster: each article's clustering keys (a story's keys are rebuilt from its members), and
+    # the ids of stories merged into others, so that old links and bookmarks keep resolving.
+    6: """
+    ALTER TABLE articles ADD COLUMN keys TEXT;
+    CREATE TABLE IF NOT EXISTS story_aliases (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
     """,
 }
 
@@ -141,9 +147,17 @@ class Store:
                 version = 1
             for v in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[v].split(";"):
-                    if statement.strip():
+                    if statement.strip() and not self._has_column(statement):
                         self.db.execute(statement)
                 self.db.execute("UPDATE schema_version SET version = ?", (v,))
+
+    def _has_column(self, statement: str) -> bool:
+        """An ADD COLUMN whose column is there already (SQLite has no IF NOT EXISTS for columns)."""
+        words = statement.split()
+        if [w.upper() for w in words[:2]] != ["ALTER", "TABLE"] or "ADD" not in [w.upper() for w in words]:
+            return False
+        table, column = words[2], words[words.index("COLUMN") + 1] if "COLUMN" in words else words[4]
+        return any(r[1] == column for r in self.db.execute(f"PRAGMA table_info({table})"))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -309,6 +323,7 @@ class Store:
                 (title, s.n, s.first_date, s.last_date, _f32(s.vector_sum), keys, now, now),
             )
             story_id = int(cur.lastrowid or 0)
+            self.db.execute("DELETE FROM story_aliases WHERE old = ?", (story_id,))  # SQLite reused a dropped id
         self.db.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, story_id) for k in s.keys])
         return story_id
 
@@ -327,6 +342,81 @@ class Store:
             "INSERT INTO story_links VALUES (?,?,?) ON CONFLICT(a, b) DO UPDATE SET score = max(score, excluded.score)",
             (lo, hi, score),
         )
+
+    def set_article_keys(self, article_id: str, keys: dict[str, int]) -> None:
+        self.db.execute("UPDATE articles SET keys = ? WHERE id = ?", (json.dumps(keys, sort_keys=True), article_id))
+
+    def grouping_rows(self) -> list[dict[str, Any]]:
+        """What recluster needs of every stored article: vector, names, text, date, keys, copy_of."""
+        names: dict[str, list[str]] = {}
+        for r in self.db.execute("SELECT article_id, label, canonical FROM mentions ORDER BY article_id, start"):
+            names.setdefault(r[0], []).append(f"{r[1].lower()}:{r[2].lower()}")
+        rows = self.db.execute(
+            "SELECT id, vector, title, text, published, keys, copy_of, copy_similarity FROM articles ORDER BY id"
+        ).fetchall()
+        return [
+            {
+                "id": r["id"],
+                "vector": np.frombuffer(r["vector"], dtype=np.float32).copy() if r["vector"] else None,
+                "title": r["title"],
+                "text": r["text"],
+                "published": r["published"],
+                "keys": json.loads(r["keys"]) if r["keys"] else None,
+                "copy_of": r["copy_of"],
+                "names": tuple(names.get(r["id"], ())),
+            }
+            for r in rows
+        ]
+
+    def story_members(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for r in self.db.execute("SELECT story_id, article_id FROM story_articles ORDER BY story_id, article_id"):
+            out.setdefault(r[0], []).append(r[1])
+        return out
+
+    def rewrite_stories(
+        self,
+        stories: list[tuple[StoryState, str, list[str]]],
+        links: list[tuple[int, int, float]],
+        aliases: dict[int, int],
+    ) -> list[int]:
+        """Replace every story by these (state with id 0 = new, title, member ids); the caller's transaction.
+
+        Links are indexes into `stories`; `aliases` maps a dropped story id to the index of the story
+        that took its articles. Returns the story ids in the order given.
+        """
+        keep = {s.id for s, _, _ in stories if s.id}
+        old = [r[0] for r in self.db.execute("SELECT id FROM stories")]
+        self.db.execute("DELETE FROM story_links")
+        self.db.execute("DELETE FROM story_keys")
+        ids = []
+        for state, title, members in stories:
+            sid = self.save_story(state, title)
+            ids.append(sid)
+            self.db.executemany(
+                "UPDATE story_articles SET story_id = ? WHERE article_id = ?", [(sid, m) for m in members]
+            )
+        for sid in old:
+            if sid not in keep:
+                self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
+        for dropped, index in aliases.items():
+            self.db.execute("INSERT OR REPLACE INTO story_aliases VALUES (?, ?)", (dropped, ids[index]))
+        # an alias that pointed at a story dropped now follows it to where its articles went
+        for dropped, index in aliases.items():
+            self.db.execute("UPDATE story_aliases SET new = ? WHERE new = ?", (ids[index], dropped))
+        for a, b, score in links:
+            self.link(ids[a], ids[b], score)
+        return ids
+
+    def resolve_story(self, story_id: int) -> int | None:
+        """The story an id names now: itself, or the story it was merged into by recluster."""
+        if self.db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone():
+            return story_id
+        try:
+            row = self.db.execute("SELECT new FROM story_aliases WHERE old = ?", (story_id,)).fetchone()
+        except sqlite3.OperationalError:  # a store from before schema 6, opened read-only
+            return None
+        return int(row[0]) if row else None
 
     def member_vectors(self, story_id: int) -> list[tuple[str, str | None, np.ndarray]]:
         rows = self.db.execute(

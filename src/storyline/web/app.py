@@ -290,6 +290,7 @@ def create_app(
         if not 1 <= story_id <= MAX_STORY_ID:
             raise HTTPException(404, f"no story {story_id}")
         with store() as s:
+            story_id = s.resolve_story(story_id) or story_id  # a story merged by recluster answers for it
             story = s.story(story_id)
         if story is None:
             raise HTTPException(404, f"no story {story_id}")
