@@ -67,6 +67,8 @@ def test_recluster_merges_a_split_event_and_the_old_id_resolves(cli, tmp_path):
     dossier = json.loads(out)
     assert dossier["story"]["id"] == merged["id"]
     assert {a["id"] for a in dossier["articles"]} == {lone, *rest}
+    code, out, _ = cli("articles", "--story", str(split_id), "--db", db, "--json")
+    assert code == 0 and {a["id"] for a in json.loads(out)} == {lone, *rest}
 
 
 def test_recluster_splits_a_wrong_join_and_loses_nothing(cli, tmp_path):

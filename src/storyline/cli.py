@@ -139,9 +139,10 @@ def _article_json(store: Any, article_id: str) -> dict[str, Any]:
 
 def cmd_articles(args: argparse.Namespace) -> int:
     with _store(args.db, readonly=True) as store:
-        if args.story is not None and store.story(args.story) is None:
+        story = _story_id(store, args.story)
+        if story is not None and store.story(story) is None:
             raise CliError(f"no story {args.story} in {args.db}")
-        ids = store.article_ids(args.story)
+        ids = store.article_ids(story)
         if args.json:
             print(json.dumps([_article_json(store, i) for i in ids], ensure_ascii=False, indent=2))
             return 0
@@ -184,11 +185,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _story_id(store: Any, story_id: int | None) -> int | None:
+    """The story an id names now (a story merged by recluster answers for its old id)."""
+    return None if story_id is None else (store.resolve_story(story_id) or story_id)
+
+
 def _dossier(store: Any, story_id: int, sentences: int) -> dict[str, Any]:
     from storyline.dossier import build_dossier
 
     try:
-        return build_dossier(store, store.resolve_story(story_id) or story_id, summary_sentences=sentences)
+        return build_dossier(store, _story_id(store, story_id), summary_sentences=sentences)
     except KeyError:
         raise CliError(f"no story {story_id} (see `storyline stories`)") from None
 
@@ -241,7 +247,7 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
     with _store(args.db, readonly=True) as store:
         try:
-            quotes = quotes_of(store, args.story, args.speaker)
+            quotes = quotes_of(store, _story_id(store, args.story), args.speaker)
         except KeyError as e:
             raise CliError(f"{e.args[0]} in {args.db}") from None
     if args.json:
@@ -261,7 +267,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
     with _store(args.db, readonly=True) as store:
         try:
-            entities = entities_of(store, args.story)
+            entities = entities_of(store, _story_id(store, args.story))
         except KeyError as e:
             raise CliError(f"{e.args[0]} in {args.db}") from None
     if args.json:
@@ -282,7 +288,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     with _store(args.db) as store:
         try:
-            d = compare_story(store, args.story)
+            d = compare_story(store, _story_id(store, args.story))
         except KeyError:
             raise CliError(f"no story {args.story} (see `storyline stories`)") from None
     if args.json:
