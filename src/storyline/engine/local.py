@@ -71,14 +71,13 @@ def place(store: Store, a: AnalyzedArticle, sig: tuple[int, ...] | None = None) 
         return "unchanged", store.story_of(art.id)
     sig = sig or dedup.signature(art.text)
     bands = dedup.band_keys(sig)
-    if not store.save_article(a, sig):
+    f = cluster.features(a)
+    if not store.save_article(a, sig, f.keys):
         store.add_bands(art.id, bands)
         return "version", store.story_of(art.id)
     copy = dedup.find_copy(sig, store.copy_candidates(bands, exclude=art.id))
     store.add_bands(art.id, bands)
-    f = cluster.features(a)
     store.count_keys(f.keys)
-    store.set_article_keys(art.id, f.keys)
     if copy is not None:
         original, similarity = copy
         story = store.story_of(original)
@@ -232,7 +231,7 @@ def ingest(
     finally:
         if own and runner is not None:
             runner.close()
-    if regroup and report.articles and store.counts()["articles"] <= AUTO_MAX_ARTICLES:
+    if regroup and report.articles and store.article_count() <= AUTO_MAX_ARTICLES:
         recluster(store)
         report.regrouped = True
         report.stories = {s for s in (store.story_of(a) for a in report.articles) if s is not None}

@@ -177,8 +177,11 @@ class Store:
             is not None
         )
 
-    def save_article(self, a: AnalyzedArticle, minhash: tuple[int, ...]) -> bool:
-        """Store an article (or a new version of one); True when it is new, False for a new version."""
+    def save_article(self, a: AnalyzedArticle, minhash: tuple[int, ...], keys: dict[str, int] | None = None) -> bool:
+        """Store an article (or a new version of one); True when it is new, False for a new version.
+
+        `keys` are its clustering keys (cluster.features), kept so that recluster can rebuild stories.
+        """
         art = a.article
         now = _now()
         row = self.db.execute("SELECT id, version FROM articles WHERE key = ?", (art.key,)).fetchone()
@@ -187,12 +190,13 @@ class Store:
             art.content_hash, version, art.source, art.url, art.title, art.outlet, art.byline, art.published,
             art.published_note, art.dateline, art.standfirst, art.text, json.dumps(list(art.photo_credits)),
             art.language, art.content_type, art.raw, _f32(a.vector), np.asarray(minhash, dtype=np.uint64).tobytes(),
+            json.dumps(keys, sort_keys=True) if keys is not None else None,
         )  # fmt: skip
         if row:
             self.db.execute(
                 """UPDATE articles SET content_hash=?, version=?, source=?, url=?, title=?, outlet=?, byline=?,
                    published=?, published_note=?, dateline=?, standfirst=?, text=?, photo_credits=?, language=?,
-                   content_type=?, raw=?, vector=?, minhash=?, ingested_at=? WHERE id=?""",
+                   content_type=?, raw=?, vector=?, minhash=?, keys=?, ingested_at=? WHERE id=?""",
                 (*values, now, art.id),
             )
             for table in ("sentences", "mentions", "lsh_bands", "quotes", "roles", "date_refs"):
@@ -201,7 +205,7 @@ class Store:
             self.db.execute(
                 """INSERT INTO articles (content_hash, version, source, url, title, outlet, byline, published,
                    published_note, dateline, standfirst, text, photo_credits, language, content_type, raw, vector,
-                   minhash, ingested_at, id, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   minhash, keys, ingested_at, id, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (*values, now, art.id, art.key),
             )
         rowid = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (art.id,)).fetchone()[0]
@@ -343,9 +347,6 @@ class Store:
             (lo, hi, score),
         )
 
-    def set_article_keys(self, article_id: str, keys: dict[str, int]) -> None:
-        self.db.execute("UPDATE articles SET keys = ? WHERE id = ?", (json.dumps(keys, sort_keys=True), article_id))
-
     def grouping_rows(self) -> list[dict[str, Any]]:
         """What recluster needs of every stored article: vector, names, text, date, keys, copy_of."""
         names: dict[str, list[str]] = {}
@@ -427,6 +428,9 @@ class Store:
         return [(r["id"], r["title"], np.frombuffer(r["vector"], dtype=np.float32)) for r in rows]
 
     # -- read side --------------------------------------------------------------------------
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
     def counts(self) -> dict[str, int]:
         return {
             t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
