@@ -96,33 +96,25 @@ def _recluster(store: Store, model: regroup.PairModel | None) -> ReclusterReport
     for a in sorted(set(old_of) - grouped):  # a copy whose original has no story: keep it where it was
         groups.append([a])
         full.append([a])
-    # each group keeps the old id it shares most articles with; bigger overlaps choose first
-    claims = []
+    # shared[sid][gi]: how many of old story sid's articles group gi holds
+    shared: dict[int, dict[int, int]] = {}
     for gi, members in enumerate(full):
-        counts: dict[int, int] = {}
         for a in members:
             if a in old_of:
-                counts[old_of[a]] = counts.get(old_of[a], 0) + 1
-        for sid, c in counts.items():
-            claims.append((-c, sid, gi))
-    claims.sort()
+                by_group = shared.setdefault(old_of[a], {})
+                by_group[gi] = by_group.get(gi, 0) + 1
+    # each group keeps the old id it shares most articles with; bigger overlaps choose first
+    claims = sorted((-c, sid, gi) for sid, by_group in shared.items() for gi, c in by_group.items())
     id_of: dict[int, int] = {}
     taken: set[int] = set()
     for _, sid, gi in claims:
         if gi not in id_of and sid not in taken:
             id_of[gi] = sid
             taken.add(sid)
-    aliases: dict[int, int] = {}
-    for sid, ms in old_members.items():
-        if sid in taken:
-            continue
-        share: dict[int, int] = {}
-        for gi, members in enumerate(full):
-            n = len(set(members) & set(ms))
-            if n:
-                share[gi] = n
-        if share:
-            aliases[sid] = max(share, key=lambda g: (share[g], -g))
+    # an old id no group kept points at the group that took most of its articles
+    aliases = {
+        sid: max(by_group, key=lambda g: (by_group[g], -g)) for sid, by_group in shared.items() if sid not in taken
+    }
     stories = []
     for gi, members in enumerate(full):
         originals = groups[gi]  # copies are members but, as in cluster.py, not part of the state
