@@ -32,6 +32,7 @@ class EcbDoc:
     gold: str  # "1/ecbplus"
     title: str | None
     sentences: tuple[tuple[int, str], ...]  # (ECB+ sentence number, text)
+    title_n: int | None = None  # ECB+ sentence number of the headline
 
 
 def detokenize(tokens: list[str]) -> str:
@@ -51,16 +52,16 @@ def read(path: Path) -> EcbDoc:
         sents.setdefault(int(t.get("sentence", "0")), []).append(t.text or "")
     items = [(n, detokenize(toks)) for n, toks in sorted(sents.items())]
     name = path.stem
-    title = None
+    title = title_n = None
     if name.endswith("ecbplus"):
         if items and re.match(r"https?\s*:", items[0][1]):
             items = items[1:]
         if items:
-            title = items[0][1]
+            title_n, title = items[0]
             items = items[1:]
     topic = int(name.split("_")[0])
     sub = "ecbplus" if name.endswith("ecbplus") else "ecb"
-    return EcbDoc(name, topic, f"{topic}/{sub}", title, tuple(items))
+    return EcbDoc(name, topic, f"{topic}/{sub}", title, tuple(items), title_n)
 
 
 def docs() -> list[EcbDoc]:
