@@ -4,6 +4,8 @@ All three pick 3 sentences from the same outlets' articles (eval/data/alignment)
 lead-3 takes the first three sentences of the first outlet; LexRank ranks sentences by PageRank
 over their TF-IDF cosine graph (Erkan & Radev 2004, continuous variant); storyline is
 `storyline.compare.summarize`, the summary the dossier prints. Scores are F1, averaged over stories.
+"Repeats" is the share of pairs of summary sentences that state one same fact (the claim labels of
+eval/data/alignment; unlabelled lines state no shared fact): a summary of distinct facts scores 0.
 
     python eval/summary.py
 """
@@ -78,26 +80,45 @@ def lexrank(sentences: list[str], k: int, damping: float = 0.85) -> list[str]:
     return [sentences[i] for i in order]
 
 
+def repeats(story, picked: list[str]) -> tuple[int, int]:
+    """(pairs of picked sentences with one claim label, pairs) for one story."""
+    label = {t: lab for ls in story.lines for lab, t in ls}
+
+    def of(text: str) -> str:
+        return next((lab for t, lab in label.items() if text in t or t in text), "-")
+
+    labels = [of(t) for t in picked]
+    pairs = [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :]]
+    return sum(a == b != "-" for a, b in pairs), len(pairs)
+
+
 def main() -> int:
     stories = load()
     systems = {"storyline": [], "LexRank": [], "lead-3": []}
+    repeated = {name: [0, 0] for name in systems}
     for s in stories:
         sents = [x.text for a in s.analyzed for x in a.sentences]
         ours = summarize([(a.article, list(a.sentences)) for a in s.analyzed], embed, K)
-        picks = {
-            "storyline": " ".join(x["text"] for x in ours),
-            "LexRank": " ".join(lexrank(sents, K)),
-            "lead-3": " ".join(x.text for x in s.analyzed[0].sentences[:K]),
+        chosen = {
+            "storyline": [x["text"] for x in ours],
+            "LexRank": lexrank(sents, K),
+            "lead-3": [x.text for x in s.analyzed[0].sentences[:K]],
         }
+        picks = {name: " ".join(texts) for name, texts in chosen.items()}
+        for name, texts in chosen.items():
+            same, n = repeats(s, texts)
+            repeated[name][0] += same
+            repeated[name][1] += n
         for name, text in picks.items():
             systems[name].append(
                 (rouge_n(text, s.reference, 1), rouge_n(text, s.reference, 2), rouge_l(text, s.reference))
             )
     print(f"{len(stories)} stories, reference summaries written by hand, {K} sentences per system\n")
-    print(f"{'system':10} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8}")
+    print(f"{'system':10} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'repeats':>8}")
     for name, rows in systems.items():
         r1, r2, rl = (sum(x[i] for x in rows) / len(rows) for i in range(3))
-        print(f"{name:10} {r1:8.3f} {r2:8.3f} {rl:8.3f}")
+        rep = repeated[name][0] / (repeated[name][1] or 1)
+        print(f"{name:10} {r1:8.3f} {r2:8.3f} {rl:8.3f} {rep:8.3f}")
     return 0
 
 

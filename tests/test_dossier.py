@@ -25,10 +25,13 @@ def test_json_dossier_is_valid_and_cites_real_sentences(cli, corpus_db):
     jsonschema.validate(d, _schema())
     assert len(d["summary"]) == 4
     texts = {a["id"]: a["text"] for a in d["articles"]}
+    titles = {a["id"]: a["title"] for a in d["articles"]}
     for item in d["summary"]:
         assert item["text"] in texts[item["sources"][0]["article"]]  # extractive: never rewritten
-        for src in item["sources"]:
-            assert src["text"] in texts[src["article"]]
+        for src in item["sources"]:  # another outlet's headline can report the same fact
+            assert src["text"] in texts[src["article"]] or (
+                src["part"] == "headline" and src["text"] == titles[src["article"]]
+            )
     assert any(len(item["sources"]) >= 2 for item in d["summary"])  # something is corroborated
     names = {e["name"]: e for e in d["entities"]}
     assert "Tomas Ferreira" in names and len(names["Tomas Ferreira"]["outlets"]) >= 2
@@ -86,9 +89,13 @@ def test_compare_finds_conflicts_and_single_source_claims(cli, corpus_db):
     assert any(c["status"] == "single-source" for c in d["claims"])
     assert "different figures" in d["differences"]
     texts = {a["id"]: a["text"] for a in d["articles"]}
+    titles = {a["id"]: a["title"] for a in d["articles"]}
     for c in d["claims"]:
-        for src in c["sources"]:
-            assert src["text"] in texts[src["article"]]
+        for src in c["sources"] + c["related_sources"]:
+            if src["part"] == "headline":  # headlines are claims too, cited as such
+                assert src["sentence"] is None and src["text"] == titles[src["article"]]
+            else:
+                assert src["text"] in texts[src["article"]]
     code, out, _ = cli("compare", recall["id"], "--db", corpus_db)
     assert code == 0 and "conflicting" in out and "Where outlets differ" in out
 
@@ -124,3 +131,31 @@ def test_outlets_that_date_an_event_differently_conflict(tmp_path, cli):
         "2025-05-07": ["Valley Gazette"],
     }
     assert "date" in d["differences"] and "differently" in d["differences"]
+
+
+def test_rows_are_facts_and_the_summary_repeats_none(cli, corpus_db):
+    """One row per fact (one claim per article), "corroborated" only with two outlets reporting it;
+    summary sentences of distinct facts, the most widely reported first."""
+    for story in stories_json(cli, corpus_db):
+        code, out, _ = cli("dossier", story["id"], "--format", "json", "--db", corpus_db)
+        assert code == 0
+        d = json.loads(out)
+        for c in d["claims"]:
+            arts = [s["article"] for s in c["sources"]]
+            assert len(arts) == len(set(arts))
+            outlets = {s["outlet_label"] for s in c["sources"]}
+            assert (c["status"] == "corroborated") <= (len(outlets) >= 2)
+            assert sorted(outlets) == c["outlets"]
+            for o, cell in c["cells"].items():
+                assert (cell == "reports") <= (o in outlets)
+                assert (cell == "related") <= (o in {s["outlet_label"] for s in c["related_sources"]})
+        seen: set[tuple[str, int | None]] = set()
+        widths = []
+        for item in d["summary"]:
+            cited = {(s["article"], s["sentence"]) for s in item["sources"]}
+            assert not cited & seen, f"summary repeats a fact: {item['text']}"
+            seen |= cited
+            widths.append(len({s["outlet_label"] for s in item["sources"]}))
+        assert widths == sorted(widths, reverse=True)
+        code, out, _ = cli("compare", story["id"], "--all", "--db", corpus_db)  # every kind of cell prints
+        assert code == 0 and "○ the same event in other detail" in out

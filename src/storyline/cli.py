@@ -301,19 +301,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
         return 0
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    marks = {"reports": "[green]●[/green]", "contradicts": "[red]✗[/red]", "not reported": "[dim]·[/dim]"}
+    marks = {
+        "reports": "[green]●[/green]",
+        "related": "[green]○[/green]",
+        "contradicts": "[red]✗[/red]",
+        "not reported": "[dim]·[/dim]",
+    }
     table = Table(title=f"story {d['story']['id']}: {d['story']['title']}", show_lines=False)
     table.add_column("claim", overflow="fold", ratio=4)
     table.add_column("status")
     for o in d["matrix_outlets"]:
-        table.add_column(o[:18], justify="center")
+        table.add_column(escape(o[:18]), justify="center")
     rows = [c for c in d["claims"] if args.all or len(c["outlets"]) > 1 or c["status"] == "conflicting"]
     for c in rows[: args.limit]:
-        table.add_row(c["text"], c["status"], *[marks[c["cells"][o]] for o in d["matrix_outlets"]])
+        table.add_row(escape(c["text"]), c["status"], *[marks[c["cells"][o]] for o in d["matrix_outlets"]])
     console = Console(width=None if sys.stdout.isatty() else 160)
     console.print(table)
+    console.print(
+        "● reports this fact · ○ the same event in other detail · ✗ a conflicting figure or date · · not reported"
+    )
     console.print(f"{sum(c['status'] == 'single-source' for c in d['claims'])} single-source claims (--all shows them)")
     if d["differences"]:
         console.print("\nWhere outlets differ:", style="bold")
@@ -464,7 +473,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_entities)
 
     sp = sub.add_parser("compare", help="the corroboration matrix of a story: claims x outlets",
-                        description="Claims aligned across outlets: reported, not reported or contradicted; conflicts.")  # fmt: skip
+                        description="Facts aligned across outlets: reported, related (same event, other detail), "
+                                    "contradicted or not reported; conflicts.")  # fmt: skip
     sp.add_argument("story", type=int, metavar="STORY_ID")
     db_arg(sp)
     sp.add_argument("--all", action="store_true", help="also list claims only one outlet reports")

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from storyline.compare import merge_entities, merge_quotes, summarize
-from storyline.compare.claims import claims_report
+from storyline.compare.claims import Claim, ClaimGroup, build_claims, claims_report
 from storyline.compare.timeline import claim_date, timeline
 from storyline.records import Article, Mention, Sentence, Story, outlet_label
 from storyline.store.repo import Store
@@ -73,7 +73,13 @@ def _related(store: Store, story: Story) -> list[dict[str, Any]]:
     return related
 
 
-def _comparison(store: Store, independent: list[Loaded], related: list[dict[str, Any]], embed: Any) -> dict[str, Any]:
+def _comparison(
+    store: Store,
+    independent: list[Loaded],
+    related: list[dict[str, Any]],
+    embed: Any,
+    built: tuple[list[ClaimGroup], list[Claim]] | None = None,
+) -> dict[str, Any]:
     """Claims, matrix, conflicts, differences and timeline of a story's independent articles."""
     dated = {}
     stated: dict[tuple[int, int], tuple[str, str]] = {}  # (article index, sentence) -> date the text states
@@ -84,7 +90,11 @@ def _comparison(store: Store, independent: list[Loaded], related: list[dict[str,
             if dated[(a.id, sent.idx)][1]:
                 stated[(i, sent.idx)] = dated[(a.id, sent.idx)]  # type: ignore[assignment]
     report = claims_report(
-        [(a, s, m) for a, _e, s, m in independent], embed, [store.roles(a.id) for a, _e, _s, _m in independent], stated
+        [(a, s, m) for a, _e, s, m in independent],
+        embed,
+        [store.roles(a.id) for a, _e, _s, _m in independent],
+        stated,
+        built,
     )
     earlier = []
     for r in related:
@@ -127,7 +137,9 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
     independent = [x for x in loaded if not x[1].get("copy_of")]
     related = _related(store, story)
     embed = _embed_cached(store)
-    compared = _comparison(store, independent, related, embed)
+    built = build_claims([(a, s, m) for a, _e, s, m in independent], embed)  # one alignment for matrix and summary
+    compared = _comparison(store, independent, related, embed, built)
+    quotes = [store.quotes(a.id) for a, _e, _s, _m in independent]
     return {
         "$schema": SCHEMA_ID,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -141,9 +153,11 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> di
             "independent_count": len(independent),
             "related": related,
         },
-        "summary": summarize([(a, s) for a, _e, s, _m in independent], embed, summary_sentences),
+        "summary": summarize(
+            [(a, s) for a, _e, s, _m in independent], embed, summary_sentences, quotes=quotes, facts=built
+        ),
         **compared,
-        "quotes": merge_quotes([(a, store.quotes(a.id)) for a, _e, _s, _m in independent]),
+        "quotes": merge_quotes([(a, q) for (a, _e, _s, _m), q in zip(independent, quotes, strict=True)]),
         "entities": merge_entities([(a, m, store.roles(a.id)) for a, _e, _s, m in independent]),
         "articles": [
             {

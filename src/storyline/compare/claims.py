@@ -1,90 +1,182 @@
 """Claims, their alignment across outlets, and the facts on which aligned claims disagree.
 
-A claim is a sentence, or a clause of a long sentence, that states a fact or reports an action.
-Two claims from different outlets are the same claim when their embeddings are close *and* the
-names and content words they share say so: a cosine threshold alone merges "40,000 mowers were
-recalled" with "shares fell 7%" in a short recall story, and misses paraphrases that share
-names. Each outlet contributes at most one claim to an aligned group. Numbers, dates and titles
-that differ within a group are conflicts; otherwise the outlets differ in wording, not in fact.
+A claim is a sentence, or an article's headline, that states a fact or reports an action (bare
+quotes are "who said what", not claims). Claims of different articles are scored in pairs by a
+small logistic model over evidence (sentence-embedding cosine, shared names, content words and
+figures, headline and lead positions, mutual best match), trained on ECB+
+topics 1-35 by `scripts/train_claim_scorer.py` and shipped as `claim_pairs.json`. Pairs scored at
+the *reports* level are grouped into facts (one claim per article, every two members alike);
+pairs at the *related* level link two facts about the same event that differ in detail. Numbers,
+dates and titles that differ within a fact, between outlets, are conflicts.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from storyline.records import Article, Mention, Sentence, outlet_label
 
-STRONG = 0.78  # cosine at which two claims are the same claim on their own
-WEAK = 0.55  # cosine at which shared names or words must confirm it
-MUTUAL = 0.38  # cosine enough for two claims that are each other's best match between two articles
-LINK = 0.35  # every pair within a group must be at least this similar
+MODEL_PATH = Path(__file__).with_name("claim_pairs.json")
+HEADLINE = -1  # the `sentence` of a claim that is its article's headline
+CANDIDATE = 0.5  # cosine below which a pair is not scored: below it, ECB+ 1-35 pairs are the same event no more often than any two
+
+CLASH_COSINE = 0.75  # two sentences this alike that give one quantity differently speak of one fact
+CLASH_RATIO = 1.5  # figures further apart than this are more often two different things than one misreported
+LINK = 0.35  # every two claims of one fact are at least this alike, so a chain of near matches joins no two facts
+FEATURES = (
+    "cosine",
+    "cosine_squared",
+    "words",  # Jaccard of content-word stems
+    "weighted_words",  # the same, each stem weighted by its IDF over the story's claims
+    "names",  # Jaccard of the names (people, organisations, places) the two sentences mention
+    "shared_figure",  # both state one same number
+    "headlines",  # how many of the two are headlines (0-2)
+    "mutual",  # each is the other's best match between their two articles
+)
 _STOP = frozenset(
     "the a an of to in on for and or but with at by from as is was were are be been has have had that this it its "
     "their his her he she they we said says told would will could after before over about into than more most also "
     "not no new one two three".split()
 )
-_NUM = re.compile(
-    r"(?<![\w.])(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?P<suffix>\s?(?:%|per ?cent|percent|m\b|bn\b|million|billion|k\b))?"
-    r"|(?P<w>\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b)",
-    re.I,
-)
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}  # fmt: skip
-_APPROX = re.compile(
-    r"(?:more than|over|at least|about|around|nearly|almost|up to|some|roughly|fewer than|less than)\s*$", re.I
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "tn": 1e12,
+          "trillion": 1e12}  # fmt: skip
+_CURRENCY = {"$": "$", "us$": "$", "usd": "$", "£": "£", "gbp": "£", "€": "€", "eur": "€", "¥": "¥", "a$": "A$",
+             "c$": "C$", "hk$": "HK$", "rmb": "CNY", "yuan": "CNY", "dollars": "$", "pounds": "£", "euros": "€"}  # fmt: skip
+_NUMBER = (
+    r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"|(?P<w>\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b)"
 )
+_FIGURE = re.compile(
+    r"(?P<cur>US\$|A\$|C\$|HK\$|[$£€¥])?\s?(?:" + _NUMBER + r")"
+    r"(?P<scale>\s?(?:bn|mn|tn|k|m|thousand|million|billion|trillion)\b)?"
+    r"(?P<pct>\s?(?:%|per ?cent\b|percent\b))?",
+    re.I,
+)
+_APPROX = re.compile(
+    r"(?:more than|over|at least|about|around|nearly|almost|up to|some|roughly|fewer than|less than|under|"
+    r"approximately|estimated|an estimated|as many as|as much as|between|from|within|top|topping)\s*$",
+    re.I,
+)
+_RANGE_AFTER = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:US\$|[$£€¥])?\s?\d", re.I)
+_RANGE_BEFORE = re.compile(r"\d\s*(?:-|–|to|and|or)\s*(?:US\$|[$£€¥])?\s?$", re.I)
+_CONVERSION = re.compile(r"^\s*[(\[]\s*(?:about |around |roughly |or )?(?:US\$|A\$|C\$|HK\$|[$£€¥])", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
+class ClaimModel:
+    """The pair scorer's weights and the two probabilities that make a pair *reports* or *related*."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    reports: float  # probability at which two claims state the same fact
+    related: float  # probability at which two claims are about the same event, in other detail
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(x @ np.asarray(self.coef) + self.intercept)))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> ClaimModel:
+    d = json.loads(path.read_text("utf-8"))
+    if tuple(d["features"]) != FEATURES:
+        raise ValueError(f"{path}: features {d['features']} are not {list(FEATURES)}: retrain it")
+    return ClaimModel(tuple(d["coef"]), float(d["intercept"]), float(d["reports"]), float(d["related"]))
+
+
+@dataclass(frozen=True)
 class Claim:
     article: int  # index into the story's article list
-    sentence: int
+    sentence: int  # the sentence's index, or HEADLINE
     text: str
     names: frozenset[str]
     words: frozenset[str]
-    numbers: dict[str, float]  # unit word -> value ("mowers": 40000, "%": 7, "year": 5)
+    numbers: dict[str, float]  # what is counted -> value ("mower": 40000, "%": 7, "money:$": 2.75e10)
     values: frozenset[float] = frozenset()  # every number stated, approximate ones included
+    position: int = 0  # 0 for a headline, 1 + the sentence index otherwise
+
+    @property
+    def headline(self) -> bool:
+        return self.sentence == HEADLINE
 
 
 @dataclass
 class ClaimGroup:
     claims: list[Claim] = field(default_factory=list)
+    related: set[int] = field(default_factory=set)  # indices of the groups about the same event
 
 
-def _numbers(text: str) -> dict[str, float]:
-    """Numbers with the word they count: '40,000 robot lawnmowers' -> {'lawnmowers': 40000}."""
+def figures(text: str) -> dict[str, float]:
+    """Exact figures with what they count: '40,000 robot lawnmowers' -> {'lawnmower': 40000}.
+
+    Approximate figures ("more than 30"), either end of a range ("10-12", "between 10 and 12") and a
+    conversion in brackets ("$27.5bn (£14.5bn)") are left out: none of them contradicts another value.
+    Money is one value in its currency ("$27.5bn" == "$27,500 million"); years are the timeline's.
+    """
     out: dict[str, float] = {}
-    for m in _NUM.finditer(text):
-        if _APPROX.search(text[max(0, m.start() - 14) : m.start()]):
-            continue  # "more than 30" does not contradict "31"
+    for m in _FIGURE.finditer(text):
+        if not (m.group("n") or m.group("w")):
+            continue
+        before, after = text[max(0, m.start() - 24) : m.start()], text[m.end() :]
+        if _APPROX.search(before) or _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+            continue
+        if m.group("cur") and re.search(r"[(\[]\s*(?:about |around |roughly |or )?$", before):
+            continue  # "$27.5bn (£14.5bn)": the bracketed figure is the first one converted
         if m.group("w"):
             value = float(_WORDNUM[m.group("w").lower()])
-            tail = text[m.end() :]
         else:
             value = float(m.group("n").replace(",", ""))
-            if m.group("suffix"):
-                s = m.group("suffix").strip().lower()
-                unit = "%" if s in ("%", "percent", "per cent", "percent") or "cent" in s else s
-                out[unit] = value
-                continue
-            tail = text[m.end() :]
-            if 1900 <= value <= 2100 and "." not in m.group("n"):
-                continue  # a year: dates are compared by the timeline, not here
-        words = re.findall(r"[a-z]+", tail.lower())[:3]
+        scale = (m.group("scale") or "").strip().lower()
+        cur = (m.group("cur") or "").lower()
+        words = re.findall(r"[a-z$£€]+", after.lower())[:3]
+        if not cur and words and words[0] in _CURRENCY and not m.group("pct"):
+            cur = words[0]  # "27.5 billion dollars"
+        if cur:
+            out["money:" + _CURRENCY.get(cur, cur)] = value * _SCALE.get(scale, 1.0)
+            continue
+        if m.group("pct"):
+            out["%"] = value
+            continue
+        if 1900 <= value <= 2100 and m.group("n") and "." not in m.group("n") and not scale:
+            continue  # a year: dates are compared by the timeline, not here
+        value *= _SCALE.get(scale, 1.0)
         unit = next((w for w in words if w not in _STOP and len(w) > 2), None)
         if unit:
-            out[unit[:-3] + "y" if unit.endswith("ies") else unit.rstrip("s")] = value
+            unit = unit[:-3] + "y" if unit.endswith("ies") else unit.rstrip("s")
+            rest = re.match(r"\s*[A-Za-z-]+\s+of\s+(?:the\s+)?([a-z]+)", after)
+            out[unit + (f" of {rest.group(1)}" if rest else "")] = value  # "two days of talks" is not "90 days"
     return out
 
 
-def split_claims(article_index: int, sentences: list[Sentence], mentions: list[Mention]) -> list[Claim]:
-    """Sentences that state something (not bare quotes, questions or fragments), as claims."""
+def _stems(words: list[str]) -> frozenset[str]:
+    return frozenset(w.lower().rstrip("s")[:6] for w in words if w.lower() not in _STOP and len(w) > 3)
+
+
+def _claim(article: int, idx: int, text: str, names: frozenset[str]) -> Claim:
+    words = re.findall(r"[A-Za-z][A-Za-z']*", text)
+    values = frozenset(float(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?", text))
+    values |= {float(_WORDNUM[w.lower()]) for w in words if w.lower() in _WORDNUM}
+    position = 0 if idx == HEADLINE else idx + 1
+    return Claim(article, idx, text, names, _stems(words), figures(text), values, position)
+
+
+def split_claims(
+    article_index: int, sentences: list[Sentence], mentions: list[Mention], title: str | None = None
+) -> list[Claim]:
+    """The headline and the sentences that state something (not bare quotes, questions or fragments)."""
     out = []
+    if title and len(re.findall(r"[A-Za-z][A-Za-z']*", title)) >= 3 and not title.rstrip().endswith("?"):
+        out.append(_claim(article_index, HEADLINE, title.strip(), frozenset()))
     for s in sentences:
         text = s.text.strip()
         words = re.findall(r"[A-Za-z][A-Za-z']*", text)
@@ -102,121 +194,216 @@ def split_claims(article_index: int, sentences: list[Sentence], mentions: list[M
         names = frozenset(
             m.canonical.lower() for m in mentions if m.sentence == s.idx and m.label in ("PERSON", "ORG", "GPE", "FAC")
         )
-        content = frozenset(
-            w.lower().rstrip("s")[:6] for w in words if w.lower() not in _STOP and len(w) > 3
-        )  # crude stems
-        values = frozenset(float(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?", text))
-        values |= {float(_WORDNUM[w.lower()]) for w in words if w.lower() in _WORDNUM}
-        out.append(Claim(article_index, s.idx, text, names, content, _numbers(text), values))
+        out.append(_claim(article_index, s.idx, text, names))
     return out
 
 
-def _confirmed(a: Claim, b: Claim, cos: float) -> float:
-    """The alignment score of two claims: 0 unless embedding and overlap agree."""
-    shared_names = len(a.names & b.names)
-    union = len(a.words | b.words) or 1
-    overlap = len(a.words & b.words) / union
-    shared_units = set(a.numbers) & set(b.numbers)
-    if cos >= 0.4 and ((a.values & b.values) or "%" in shared_units):
-        return cos + 0.15  # "about 11,000 children" / "around 11,000 pupils"; "4.6%" / "4.8%"
-    if cos >= STRONG and (shared_names or overlap >= 0.15 or shared_units):
-        return cos
-    if cos >= 0.65 and overlap >= 0.2:
-        return cos
-    if cos >= WEAK and (
-        overlap >= 0.3 or (shared_names >= 1 and overlap >= 0.15) or (shared_units and overlap >= 0.12)
-    ):
-        return cos
-    return 0.0
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def align(claims: list[Claim], vectors: np.ndarray) -> list[ClaimGroup]:
-    """Group claims of different articles that state the same thing; best matches first."""
-    sims = vectors @ vectors.T if len(claims) else np.zeros((0, 0))
-    # a name in a quarter of all claims (the story's protagonist, its country) tells no claim apart
-    counts: dict[str, int] = {}
-    for c in claims:
-        for n in c.names:
-            counts[n] = counts.get(n, 0) + 1
-    common = {n for n, k in counts.items() if k > max(2, len(claims) // 4)}
-    claims = [replace(c, names=c.names - common) for c in claims]
-    long_story = len(claims) > 24 * 2  # in long articles a "best match" is often just the least bad
-    # Only pairs above the lowest cosine any rule accepts are looked at, and each claim's best match
-    # in every other article is one argmax per article: a 200-article story has millions of pairs.
-    arts = np.fromiter((c.article for c in claims), dtype=np.int64, count=len(claims))
-    best = np.zeros((len(claims), int(arts.max()) + 1 if len(claims) else 0), dtype=np.int64)
+@dataclass(frozen=True)
+class Pairs:
+    """The candidate pairs of a story's claims: indices, FEATURES rows, and whether evidence confirms them."""
+
+    i: np.ndarray
+    j: np.ndarray
+    x: np.ndarray
+    confirmed: np.ndarray  # bool: the embedding and the shared names, words or figures agree (`confirmed`)
+
+
+def confirmed(
+    cos: float, shared_names: int, overlap: float, shared_units: bool, shared_values: bool, mutual: bool
+) -> bool:
+    """Evidence beyond the embedding that two claims state one fact, not two facts of one event:
+    a close embedding alone pairs "40,000 mowers were recalled" with "shares fell 7%"."""
+    return bool(
+        (shared_values and cos >= CANDIDATE)  # "about 11,000 children" / "around 11,000 pupils"
+        or (cos >= 0.78 and (shared_names or overlap >= 0.15 or shared_units))
+        or (cos >= 0.65 and overlap >= 0.2)
+        or (
+            cos >= 0.55 and (overlap >= 0.3 or (shared_names and overlap >= 0.15) or (shared_units and overlap >= 0.12))
+        )
+        or (mutual and (overlap >= 0.08 or shared_names or cos >= 0.55))  # each other's best match
+    )
+
+
+def pair_features(claims: list[Claim], vectors: np.ndarray) -> Pairs:
+    """Candidate pairs (claims of different articles at cosine >= CANDIDATE) and their FEATURES rows."""
+    n = len(claims)
+    if n < 2:
+        return Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros(0, bool))
+    sims = vectors @ vectors.T
+    arts = np.fromiter((c.article for c in claims), dtype=np.int64, count=n)
+    # each claim's best match in every other article: one argmax per article
+    best = np.zeros((n, int(arts.max()) + 1), dtype=np.int64)
     for art in np.unique(arts):
         cols = np.flatnonzero(arts == art)
         best[:, art] = cols[np.argmax(sims[:, cols], axis=1)]
-    floor = min(0.4, STRONG, 0.65, WEAK, MUTUAL)
-    near = np.triu(sims >= floor, k=1) & (arts[:, None] != arts[None, :])
-    pairs = []
-    for i, j in zip(*np.nonzero(near), strict=True):
-        i, j = int(i), int(j)
+    ii, jj = np.nonzero(np.triu(sims >= CANDIDATE, k=1) & (arts[:, None] != arts[None, :]))
+    df: dict[str, int] = {}
+    for c in claims:
+        for w in c.words:
+            df[w] = df.get(w, 0) + 1
+    idf = {w: math.log((n + 1) / k) for w, k in df.items()}
+    names = [c.names for c in claims]  # a name in a quarter of all claims tells no claim apart
+    counts: dict[str, int] = {}
+    for ns in names:
+        for x in ns:
+            counts[x] = counts.get(x, 0) + 1
+    common = {x for x, k in counts.items() if k > max(2, n // 4)}
+    names = [ns - common for ns in names]
+    rows = np.zeros((len(ii), len(FEATURES)))
+    ok = np.zeros(len(ii), dtype=bool)
+    for r, (i, j) in enumerate(zip(ii.tolist(), jj.tolist(), strict=True)):
         a, b = claims[i], claims[j]
         cos = float(sims[i, j])
-        sc = _confirmed(a, b, cos)
-        if not sc:
-            mutual = best[i, b.article] == j and best[j, a.article] == i
-            overlap = len(a.words & b.words) / (len(a.words | b.words) or 1)
-            if (
-                mutual
-                and cos >= (MUTUAL + 0.07 if long_story else MUTUAL)
-                and (overlap >= 0.08 or a.names & b.names or a.values & b.values or cos >= 0.55)
-            ):
-                sc = cos
-        if sc:
-            pairs.append((sc, i, j))
-    pairs.sort(reverse=True)
-    group_of = list(range(len(claims)))
-    members: dict[int, set[int]] = {i: {i} for i in range(len(claims))}
+        union = a.words | b.words
+        weight = sum(idf[w] for w in union)
+        overlap = len(a.words & b.words) / len(union) if union else 0.0
+        shared_values = bool(a.values & b.values)
+        mutual = bool(best[i, b.article] == j and best[j, a.article] == i)
+        rows[r] = (
+            cos,
+            cos * cos,
+            overlap,
+            sum(idf[w] for w in a.words & b.words) / weight if weight else 0.0,
+            _jaccard(names[i], names[j]),
+            float(shared_values),
+            float(a.headline) + float(b.headline),
+            float(mutual),
+        )
+        shared_units = bool(a.numbers.keys() & b.numbers.keys())
+        ok[r] = confirmed(cos, len(names[i] & names[j]), overlap, shared_units, shared_values, mutual)
+    return Pairs(ii, jj, rows, ok)
+
+
+def _plain_count(c: Claim) -> float | None:
+    plain = [v for u, v in c.numbers.items() if u != "%" and not u.startswith("money:") and v >= 10]
+    return plain[0] if len(plain) == 1 else None
+
+
+def clash(a: Claim, b: Claim) -> bool:
+    """Two claims that give one quantity different values: "7 percent" / "9 per cent" of the same
+    fall, "40,000 of its lawnmowers" / "45,000 machines" (one count each, in other words)."""
+
+    def near(x: float, y: float) -> bool:
+        return x != y and min(x, y) > 0 and max(x, y) / min(x, y) <= CLASH_RATIO
+
+    shared = a.numbers.keys() & b.numbers.keys()
+    if shared:
+        return any(near(a.numbers[u], b.numbers[u]) for u in shared)
+    x, y = _plain_count(a), _plain_count(b)
+    return x is not None and y is not None and near(x, y)
+
+
+def group_facts(
+    claims: list[Claim], vectors: np.ndarray, pairs: Pairs, p: np.ndarray, model: ClaimModel
+) -> list[ClaimGroup]:
+    """Facts from scored pairs: confirmed *reports* pairs joined best first, *related* pairs linking two facts."""
+    ii, jj = pairs.i, pairs.j
+    prob = {(int(a), int(b)): float(x) for a, b, x in zip(ii, jj, p, strict=True)}
+    parent = list(range(len(claims)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
 
     def find(i: int) -> int:
-        while group_of[i] != i:
-            group_of[i] = group_of[group_of[i]]
-            i = group_of[i]
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
         return i
 
-    for _sc, i, j in pairs:
+    def alike(gi: int, gj: int, level: float) -> bool:
+        """Average link: the pairs across two would-be parts of one fact score `level` on average
+        (a pair not scored counts 0), and none is below LINK: "met Han Zheng" + "met Han Zheng on
+        the first visit in five years" + "the first visit in five years" is two facts, not one."""
+        a, b = members[gi], members[gj]
+        if {claims[x].article for x in a} & {claims[x].article for x in b}:
+            return False  # one claim per article in a fact
+        if float((vectors[a] @ vectors[b].T).min()) < LINK:
+            return False
+        total = sum(prob.get((x, y) if x < y else (y, x), 0.0) for x in a for y in b)
+        return total / (len(a) * len(b)) >= level
+
+    order = np.argsort(-p, kind="stable")
+    for k in order:
+        if p[k] < model.reports:
+            break
+        if not pairs.confirmed[k]:
+            continue
+        gi, gj = find(int(ii[k])), find(int(jj[k]))
+        if gi == gj or not alike(gi, gj, model.reports):
+            continue
+        parent[gj] = gi
+        members[gi].extend(members.pop(gj))
+    for k in order:  # a figure given differently: one fact on which outlets disagree, not two facts
+        i, j = int(ii[k]), int(jj[k])
+        if p[k] < model.related and float(vectors[i] @ vectors[j]) < CLASH_COSINE:
+            continue
         gi, gj = find(i), find(j)
-        if gi == gj:
+        if gi == gj or not clash(claims[i], claims[j]) or not alike(gi, gj, 0.0):
             continue
-        arts_i = {claims[k].article for k in members[gi]}
-        arts_j = {claims[k].article for k in members[gj]}
-        if arts_i & arts_j:
-            continue  # one claim per article in a group
-        # complete link: every member must be at least weakly similar to every other
-        if min(float(sims[a, b]) for a in members[gi] for b in members[gj]) < LINK:
-            continue
-        group_of[gj] = gi
-        members[gi] |= members.pop(gj)
-    return [
-        ClaimGroup([claims[k] for k in sorted(ms, key=lambda k: (claims[k].article, claims[k].sentence))])
-        for ms in members.values()
-    ]
+        parent[gj] = gi
+        members[gi].extend(members.pop(gj))
+    roots = sorted(members, key=lambda r: min((claims[x].article, claims[x].sentence) for x in members[r]))
+    index = {r: n for n, r in enumerate(roots)}
+    groups = [ClaimGroup(sorted((claims[x] for x in members[r]), key=lambda c: (c.article, c.sentence))) for r in roots]
+    for k in order:
+        if p[k] < model.related:
+            break
+        gi, gj = index[find(int(ii[k]))], index[find(int(jj[k]))]
+        if gi != gj:
+            groups[gi].related.add(gj)
+            groups[gj].related.add(gi)
+    return groups
 
 
-def number_conflicts(group: ClaimGroup) -> list[dict[str, Any]]:
-    """Counts that the aligned claims give differently for the same thing."""
+def align(claims: list[Claim], vectors: np.ndarray, model: ClaimModel | None = None) -> list[ClaimGroup]:
+    """Group claims of different articles that state the same fact, and link facts of one event."""
+    model = model or load_model()
+    pairs = pair_features(claims, vectors)
+    p = model.probability(pairs.x) if len(pairs.x) else np.zeros(0)
+    return group_facts(claims, vectors, pairs, p, model)
+
+
+Versions = dict[Any, list[Claim]]  # value -> the claims that give it
+
+
+def between_outlets(versions: Versions, outlet_of: Callable[[Claim], str]) -> Versions:
+    """The versions that set outlets against each other: an outlet giving two values (its headline
+    rounds, its body is exact) disagrees with no one, so it leaves every side."""
+    seen: dict[str, set[Any]] = {}
+    for value, cs in versions.items():
+        for c in cs:
+            seen.setdefault(outlet_of(c), set()).add(value)
+    both = {o for o, vs in seen.items() if len(vs) > 1}
+    kept = {v: [c for c in cs if outlet_of(c) not in both] for v, cs in versions.items()}
+    kept = {v: cs for v, cs in kept.items() if cs}
+    return kept if len(kept) > 1 else {}
+
+
+def number_conflicts(group: ClaimGroup, outlet_of: Callable[[Claim], str] | None = None) -> list[dict[str, Any]]:
+    """Counts that the claims of one fact give differently for the same thing, between outlets."""
+    outlet_of = outlet_of or (lambda c: str(c.article))
     out = []
-    units: dict[str, dict[float, list[Claim]]] = {}
+    units: dict[str, Versions] = {}
     for c in group.claims:
         for unit, value in c.numbers.items():
             units.setdefault(unit, {}).setdefault(value, []).append(c)
     for unit, values in units.items():
-        if len(values) > 1:
-            out.append({"kind": "number", "what": unit, "values": values})
+        values = between_outlets(values, outlet_of)
+        if values and max(values) / (min(values) or 1e-9) <= CLASH_RATIO:
+            out.append({"kind": "number", "what": unit.removeprefix("money:"), "values": values})
     if not out and len(group.claims) > 1:
         # "recalling 40,000 of its mowers" / "recalled 45,000 machines": the same count, other words
-        counts = {}
+        counts: Versions = {}
         for c in group.claims:
-            plain = [v for u, v in c.numbers.items() if u != "%" and v >= 10]
-            if len(plain) == 1:
-                counts.setdefault(plain[0], []).append(c)
+            if (plain := _plain_count(c)) is not None:
+                counts.setdefault(plain, []).append(c)
+        counts = between_outlets(counts, outlet_of)
         values = sorted(counts)
         if (
             len(values) > 1
-            and values[-1] / values[0] <= 1.5
+            and values[-1] / values[0] <= CLASH_RATIO
             and not any(set(a.numbers) & set(b.numbers) for a in group.claims for b in group.claims if a is not b)
         ):
             out.append({"kind": "number", "what": "count", "values": counts})
@@ -229,40 +416,85 @@ _NATIONAL = re.compile(r"\b(?:british|uk|u\.k\.|us|u\.s\.|american|chinese|frenc
 def title_conflicts(
     people_roles: dict[str, dict[str, list[str]]],
 ) -> list[dict[str, Any]]:
-    """Different titles for one person across outlets ("Foreign Minister" vs "Foreign Secretary")."""
+    """Different titles for one person across outlets ("Foreign Minister" vs "Foreign Secretary").
+
+    `people_roles` is person -> outlet -> the titles that outlet gives; an outlet that gives both
+    titles takes neither side. Each title keeps the words the outlets used ("forms").
+    """
     out = []
     for person, by_outlet in people_roles.items():
-        titles: dict[str, list[str]] = {}
+        titles: dict[str, dict[str, set[str]]] = {}  # key -> outlet -> forms
         for outlet, roles in by_outlet.items():
             for r in roles:
                 if r[:1].isupper() and "," not in r:  # a capitalised title, not a description
                     key = " ".join(_NATIONAL.sub("", r).replace("-", " ").lower().split())
                     if key:
-                        titles.setdefault(key, []).append(outlet)
-        heads = {k.split()[-1] for k in titles}
-        if len(titles) > 1 and len(heads) > 1:
-            out.append({"person": person, "titles": {k: sorted(set(v)) for k, v in titles.items()}})
+                        titles.setdefault(key, {}).setdefault(outlet, set()).add(r)
+        heads: dict[str, set[str]] = {}  # "secretary" -> outlets; "Home Secretary" and "Secretary" agree
+        for key, outlets in titles.items():
+            heads.setdefault(key.split()[-1], set()).update(outlets)
+        both = {o for o in by_outlet if sum(o in os for os in heads.values()) > 1}
+        sides = {h: os - both for h, os in heads.items() if os - both}
+        if len(sides) > 1:
+            kept = {
+                k: {o: fs for o, fs in v.items() if o not in both} for k, v in titles.items() if k.split()[-1] in sides
+            }
+            out.append({"person": person, "titles": {k: v for k, v in kept.items() if v}})
     return out
 
 
 def build_claims(
     articles: list[tuple[Article, list[Sentence], list[Mention]]],
     embed: Callable[[list[str]], np.ndarray],
+    model: ClaimModel | None = None,
 ) -> tuple[list[ClaimGroup], list[Claim]]:
+    """Every article's claims (its headline included) and the facts they group into."""
     claims: list[Claim] = []
-    for i, (_art, sents, mentions) in enumerate(articles):
-        claims.extend(split_claims(i, sents, mentions))
+    for i, (art, sents, mentions) in enumerate(articles):
+        claims.extend(split_claims(i, sents, mentions, art.title))
     vectors = embed([c.text for c in claims]) if claims else np.zeros((0, 384), dtype=np.float32)
-    return align(claims, vectors), claims
+    return align(claims, vectors, model), claims
 
 
-def date_conflicts(group: ClaimGroup, stated: dict[tuple[int, int], tuple[str, str]]) -> list[dict[str, Any]]:
-    """Aligned claims that put the same event on different days ("on Tuesday" vs "on Wednesday")."""
-    values: dict[float | str, list[Claim]] = {}
+def date_conflicts(
+    group: ClaimGroup,
+    stated: dict[tuple[int, int], tuple[str, str]],
+    outlet_of: Callable[[Claim], str] | None = None,
+) -> list[dict[str, Any]]:
+    """Claims of one fact that put it on different days ("on Tuesday" vs "on Wednesday"), between outlets."""
+    values: Versions = {}
     for c in group.claims:
         if (c.article, c.sentence) in stated:
             values.setdefault(stated[(c.article, c.sentence)][0], []).append(c)
-    return [{"kind": "date", "what": "date", "values": values}] if len(values) > 1 else []
+    values = between_outlets(values, outlet_of or (lambda c: str(c.article)))
+    return [{"kind": "date", "what": "date", "values": values}] if values else []
+
+
+def _title_sentence(
+    article: int, entry: tuple[Article, list[Sentence], list[Mention]], person: str, form: str
+) -> dict[str, Any] | None:
+    """Where an article gives a person a title: the first sentence (or headline) with both in it."""
+    art, sents, mentions = entry
+    named = {m.sentence for m in mentions if m.canonical == person}
+    for s in sents:
+        if form.lower() in s.text.lower() and (s.idx in named or not named):
+            return {"article": art.id, "sentence": s.idx, "part": "body", "text": s.text}
+    if art.title and form.lower() in art.title.lower():
+        return {"article": art.id, "sentence": None, "part": "headline", "text": art.title}
+    return None
+
+
+def citation(art: Article, c: Claim) -> dict[str, Any]:
+    """How a dossier cites a claim: its article, sentence (None for the headline) and exact words."""
+    return {
+        "article": art.id,
+        "source": art.source,
+        "outlet": art.outlet,
+        "outlet_label": outlet_label(art),
+        "sentence": None if c.headline else c.sentence,
+        "part": "headline" if c.headline else "body",
+        "text": c.text,
+    }
 
 
 def claims_report(
@@ -270,44 +502,58 @@ def claims_report(
     embed: Callable[[list[str]], np.ndarray],
     roles: list[dict[str, list[str]]],
     stated_dates: dict[tuple[int, int], tuple[str, str]] | None = None,
+    built: tuple[list[ClaimGroup], list[Claim]] | None = None,
 ) -> dict[str, Any]:
-    """The dossier's `claims`, `matrix` and `conflicts`, most widely reported claims first.
+    """The dossier's `claims`, `matrix` and `conflicts`, most widely reported facts first.
 
-    `stated_dates` maps (article index, sentence) to the (ISO date, words) a sentence states.
+    A row is one fact. Its cells say, per outlet, whether the outlet *reports* it, reports only a
+    *related* fact of the same event (other detail), *contradicts* it (a conflicting figure or date)
+    or does not report it. A fact is "corroborated" only when two or more outlets report it (an
+    article of unknown outlet counts as its own outlet; copies never reach here).
+    `stated_dates` maps (article index, sentence) to the (ISO date, words) a sentence states;
+    `built` is what `build_claims` gave for these articles, when the caller has it already.
     """
-    groups, _ = build_claims(articles, embed)
+    groups, _ = built or build_claims(articles, embed)
     outlets = sorted({outlet_label(a) for a, _s, _m in articles})
+
+    def outlet_of(c: Claim) -> str:
+        return outlet_label(articles[c.article][0])
+
     rows = []
     conflicts = []
     for g in groups:
-        by_outlet = {outlet_label(articles[c.article][0]): c for c in g.claims}
-        conflict = number_conflicts(g) + date_conflicts(g, stated_dates or {})
+        by_outlet = {outlet_of(c): c for c in g.claims}
+        conflict = number_conflicts(g, outlet_of) + date_conflicts(g, stated_dates or {}, outlet_of)
+        minority: set[str] = set()  # the outlets on a side smaller than the largest
+        for x in conflict:
+            sizes = {v: len({outlet_of(c) for c in cs}) for v, cs in x["values"].items()}
+            top = max(sizes.values())
+            tied = sum(n == top for n in sizes.values()) > 1
+            for v, cs in x["values"].items():
+                if tied or sizes[v] < top:
+                    minority |= {outlet_of(c) for c in cs}
+        related_claims = [c for h in sorted(g.related) for c in groups[h].claims if outlet_of(c) not in by_outlet]
+        related_outlets = {outlet_of(c) for c in related_claims}
         cells = {}
         for outlet in outlets:
-            c = by_outlet.get(outlet)
-            if c is None:
+            if outlet in minority:
+                cells[outlet] = "contradicts"
+            elif outlet in by_outlet:
+                cells[outlet] = "reports"
+            elif outlet in related_outlets:
+                cells[outlet] = "related"
+            else:
                 cells[outlet] = "not reported"
-                continue
-            disagrees = any(
-                any(c in cs for cs in x["values"].values())
-                and len(next(cs for cs in x["values"].values() if c in cs)) < max(len(v) for v in x["values"].values())
-                for x in conflict
-            ) or (conflict and all(len(v) == 1 for x in conflict for v in x["values"].values()))
-            cells[outlet] = "contradicts" if disagrees else "reports"
         status = "conflicting" if conflict else ("corroborated" if len(by_outlet) > 1 else "single-source")
-        lead = g.claims[0]
-        sources = [
-            {
-                "article": articles[c.article][0].id,
-                "source": articles[c.article][0].source,
-                "outlet": articles[c.article][0].outlet,
-                "outlet_label": outlet_label(articles[c.article][0]),
-                "sentence": c.sentence,
-                "text": c.text,
-            }
-            for c in g.claims
-        ]
-        row = {"text": lead.text, "status": status, "outlets": sorted(by_outlet), "cells": cells, "sources": sources}
+        lead = next((c for c in g.claims if not c.headline), g.claims[0])  # a sentence reads better than a headline
+        row = {
+            "text": lead.text,
+            "status": status,
+            "outlets": sorted(by_outlet),
+            "cells": cells,
+            "sources": [citation(articles[c.article][0], c) for c in g.claims],
+            "related_sources": [citation(articles[c.article][0], c) for c in related_claims],
+        }
         rows.append(row)
         for x in conflict:
             conflicts.append(
@@ -318,9 +564,9 @@ def claims_report(
                     "versions": [
                         {
                             "value": value,
-                            "outlets": sorted({outlet_label(articles[c.article][0]) for c in cs}),
+                            "outlets": sorted({outlet_of(c) for c in cs}),
                             "sentences": [
-                                {"article": articles[c.article][0].id, "sentence": c.sentence, "text": c.text}
+                                {k: v for k, v in citation(articles[c.article][0], c).items() if k != "source"}
                                 for c in cs
                             ],
                         }
@@ -329,17 +575,26 @@ def claims_report(
                 }
             )
     people: dict[str, dict[str, list[str]]] = {}
-    for (art, _s, _m), r in zip(articles, roles, strict=True):
+    where: dict[tuple[str, str], list[int]] = {}  # (person, outlet) -> article indices
+    for i, ((art, _s, _m), r) in enumerate(zip(articles, roles, strict=True)):
         for person, rs in r.items():
             people.setdefault(person, {}).setdefault(outlet_label(art), []).extend(rs)
+            where.setdefault((person, outlet_label(art)), []).append(i)
     for t in title_conflicts(people):
+        versions = []
+        for key, by in t["titles"].items():
+            cited = []
+            for outlet, forms in sorted(by.items()):
+                for i in where.get((t["person"], outlet), []):
+                    found = next(
+                        (x for f in sorted(forms) if (x := _title_sentence(i, articles[i], t["person"], f))), None
+                    )
+                    if found:
+                        cited.append({"outlet": articles[i][0].outlet, "outlet_label": outlet, **found})
+                        break
+            versions.append({"value": key, "outlets": sorted(by), "sentences": cited})
         conflicts.append(
-            {
-                "kind": "title",
-                "about": t["person"],
-                "claim": f"{t['person']}'s title",
-                "versions": [{"value": k, "outlets": v, "sentences": []} for k, v in t["titles"].items()],
-            }
+            {"kind": "title", "about": t["person"], "claim": f"{t['person']}'s title", "versions": versions}
         )
     rows.sort(key=lambda r: (-len(r["outlets"]), r["status"] != "conflicting"))
     return {"outlets": outlets, "claims": rows, "conflicts": conflicts}

@@ -1,22 +1,26 @@
-"""An extractive summary in which every sentence names the articles that report it.
+"""An extractive summary of distinct facts, each sentence citing the outlets that report it.
 
-A sentence scores for being central to the story and for being carried by several outlets (a
-similar sentence elsewhere counts as support); maximal marginal relevance keeps repeats out. No
-sentence is written: each is quoted exactly from a source article.
+Sentences are scored for being central to the story, for stating a fact several outlets report
+(the claim rows of `compare.claims`: one fact, one row) and for coming early; a sentence whose
+fact is already in the summary, or that says nearly what a chosen one says, is skipped, and so is
+a quote whose speaker storyline did not find. The summary lists the most widely reported facts
+first. No sentence is written: each is quoted exactly from a source article.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from storyline.records import Article, Sentence, outlet_label
+from storyline.compare.claims import Claim, ClaimGroup, build_claims, citation
+from storyline.records import Article, Mention, Quote, Sentence, outlet_label
 
-SUPPORT = 0.72  # cosine at which another outlet's sentence states the same thing
-REDUNDANT = 0.80  # cosine at which a candidate repeats an already chosen sentence
+REDUNDANT = 0.80  # cosine at which a candidate restates an already chosen sentence in other words
+_QUOTED = re.compile(r"[“\"‘][^”\"’]{12,}[”\"’]")  # a quotation of a few words or more
 
 
 @dataclass(frozen=True)
@@ -25,17 +29,40 @@ class Candidate:
     sentence: Sentence
 
 
+def _unattributed(sentence: Sentence, quotes: list[Quote] | None) -> bool:
+    """A sentence that quotes someone storyline could not name: a reader cannot tell who said it."""
+    if not _QUOTED.search(sentence.text):
+        return False
+    if quotes is None:
+        return False  # no quote analysis given: nothing to judge by
+    return not any(q.sentence == sentence.idx and q.speaker for q in quotes)
+
+
 def summarize(
     articles: list[tuple[Article, list[Sentence]]],
     embed: Callable[[list[str]], np.ndarray],
     n_sentences: int = 5,
+    quotes: list[list[Quote]] | None = None,
+    mentions: list[list[Mention]] | None = None,
+    facts: tuple[list[ClaimGroup], list[Claim]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Pick `n_sentences` sentences; each comes with its sources (article, source, sentence index)."""
+    """Pick `n_sentences` sentences of distinct facts; each comes with its sources.
+
+    `quotes` and `mentions` are per article (parallel to `articles`); `facts` is what
+    `build_claims` gave for the same articles, when the caller has it already.
+    """
+    if facts is None:
+        facts = build_claims([(a, s, mentions[i] if mentions else []) for i, (a, s) in enumerate(articles)], embed)
+    groups, _claims = facts
+    fact_of: dict[tuple[int, int], int] = {}
+    for g_idx, g in enumerate(groups):
+        for c in g.claims:
+            fact_of[(c.article, c.sentence)] = g_idx
     cands = [
         Candidate(i, s)
         for i, (_art, sents) in enumerate(articles)
         for s in sents
-        if 6 <= len(s.text.split()) <= 60 and _balanced(s.text)
+        if 6 <= len(s.text.split()) <= 60 and _balanced(s.text) and not _unattributed(s, quotes[i] if quotes else None)
     ]
     if not cands:
         cands = [Candidate(i, s) for i, (_a, sents) in enumerate(articles) for s in sents]
@@ -43,50 +70,43 @@ def summarize(
         return []
     vecs = embed([c.sentence.text for c in cands])
     sims = vecs @ vecs.T
-    owner = np.array([c.article for c in cands])
     centroid = vecs.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     central = vecs @ centroid
-    support: list[dict[int, int]] = []
-    for i in range(len(cands)):
-        found: dict[int, int] = {int(owner[i]): i}
-        for j in np.nonzero(sims[i] >= SUPPORT)[0]:
-            a = int(owner[j])
-            if a not in found or sims[i, j] > sims[i, found[a]]:
-                found[a] = int(j)
-        support.append(found)
+    fact = [fact_of.get((c.article, c.sentence.idx)) for c in cands]
+
+    def outlets(f: int | None, related: bool) -> int:
+        if f is None:
+            return 1
+        facts = [f, *(groups[f].related if related else ())]
+        return len({outlet_label(articles[x.article][0]) for h in facts for x in groups[h].claims})
+
+    support = np.array([outlets(f, False) for f in fact])  # outlets reporting the fact
+    echoed = np.array([outlets(f, True) for f in fact])  # ... or the same event in other detail
     position = np.array([1.0 / (1 + c.sentence.idx) for c in cands])
-    score = central * (1 + 0.5 * np.array([len(s) - 1 for s in support])) + 0.4 * position  # news leads come first
+    score = central * (1 + 0.5 * (echoed - 1)) + 0.4 * position  # news leads come first
     chosen: list[int] = []
-    while len(chosen) < min(n_sentences, len(cands)):
-        best, best_val = -1, -np.inf
-        for i in np.argsort(-score):
-            redundancy = max((sims[i, j] for j in chosen), default=0.0)
-            if redundancy >= REDUNDANT or i in chosen:
-                continue
-            val = score[i] - 0.5 * redundancy
-            if val > best_val:
-                best, best_val = int(i), val
-        if best < 0:
+    for i in np.argsort(-score, kind="stable"):
+        if len(chosen) >= n_sentences:
             break
-        chosen.append(best)
+        if fact[i] is not None and any(fact[j] == fact[i] for j in chosen):
+            continue  # this fact is in the summary already
+        if any(sims[i, j] >= REDUNDANT for j in chosen):
+            continue
+        chosen.append(int(i))
+    chosen.sort(key=lambda i: (-support[i], -score[i]))  # the most widely reported facts first
     out = []
     for i in chosen:
-        sources = []
-        for a, j in sorted(support[i].items(), key=lambda x: (x[0] != owner[i], x[0])):
-            art = articles[a][0]
-            sent = cands[j].sentence
-            sources.append(
-                {
-                    "article": art.id,
-                    "source": art.source,
-                    "outlet": art.outlet,
-                    "outlet_label": outlet_label(art),
-                    "sentence": sent.idx,
-                    "text": sent.text,
-                }
-            )
-        out.append({"text": cands[i].sentence.text, "sources": sources})
+        c = cands[i]
+        own = Claim(c.article, c.sentence.idx, c.sentence.text, frozenset(), frozenset(), {})
+        others = [x for x in groups[fact[i]].claims if x.article != c.article] if fact[i] is not None else []
+        sources = [citation(articles[c.article][0], own)]
+        seen = {c.article}
+        for x in others:
+            if x.article not in seen:
+                seen.add(x.article)
+                sources.append(citation(articles[x.article][0], x))
+        out.append({"text": c.sentence.text, "sources": sources})
     return out
 
 

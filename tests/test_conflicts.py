@@ -1,0 +1,97 @@
+"""Conflicts only between comparable values given by different outlets, each side citing its sentences."""
+
+from __future__ import annotations
+
+import json
+
+from storyline.compare.claims import figures
+from storyline.engine.local import ingest
+from storyline.store.repo import Store
+
+
+def test_a_figure_and_its_conversion_are_one_value_and_ranges_or_estimates_are_not_exact():
+    assert figures("The deal is worth $27.5bn (£21.6bn), officials said.") == {"money:$": 27.5e9}
+    assert figures("The agreement is worth $27.5 billion.") == {"money:$": 27.5e9}
+    assert figures("It will cost 27,500 million dollars.") == {"money:$": 27.5e9}
+    assert figures("Between 300 and 400 workers will be hired.") == {}
+    assert figures("Some 300-400 workers will be hired.") == {}
+    assert figures("More than 300 workers will be hired.") == {}
+    assert figures("Results are expected within 90 days.") == {}
+    assert figures("Negotiators held two days of talks.") == {"day of talks": 2}  # not "days" of anything else
+    assert figures("The terminal will handle 40,000 containers a week.") == {"container": 40000}
+    assert figures("Shares fell 7 per cent.") == {"%": 7}
+    assert figures("It opened in 1998.") == {}  # years are the timeline's
+
+
+def _dossier(tmp_path, cli, records: list[dict]) -> dict:
+    path = tmp_path / "story.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        ingest(store, [str(path)])
+        assert len(store.stories()) == 1
+    code, out, _ = cli("dossier", 1, "--format", "json", "--db", db)
+    assert code == 0
+    return json.loads(out)
+
+
+def test_only_real_disagreements_between_outlets_are_conflicts(tmp_path, cli):
+    base = {"published": "2025-06-04"}
+    recs = [
+        {**base, "url": "https://harbour.example/1", "outlet": "Harbour Times",
+         "title": "Foreign Minister Ada Brennan signs Port Aldwin terminal deal",
+         "text": "Foreign Secretary Ada Brennan signed the Port Aldwin container terminal deal on Tuesday.\n\n"
+                 "The deal is worth $27.5bn (£21.6bn), officials said.\n\n"
+                 "Negotiators held two days of talks in Port Aldwin before the signing.\n\n"
+                 "Between 300 and 400 workers will be hired at the terminal.\n\n"
+                 "The terminal will handle 40,000 containers a week when it opens."},
+        {**base, "url": "https://valley.example/2", "outlet": "Valley Gazette",
+         "title": "Port Aldwin container terminal deal signed",
+         "text": "Foreign Secretary Ada Brennan signed the Port Aldwin container terminal agreement on Tuesday.\n\n"
+                 "The agreement is worth $27.5 billion, officials said.\n\n"
+                 "The two sides are expected to publish the results of the talks within 90 days.\n\n"
+                 "About 350 workers will be hired at the terminal.\n\n"
+                 "The terminal will handle 45,000 containers a week when it opens."},
+        {**base, "url": "https://coast.example/3", "outlet": "Coastline Post",
+         "title": "Brennan signs terminal deal in Port Aldwin",
+         "text": "Foreign Secretary Ada Brennan has signed a deal for a new container terminal at Port Aldwin.\n\n"
+                 "The deal, worth $27.5bn, was signed on Tuesday after talks.\n\n"
+                 "Around 350 jobs will be created at the terminal."},
+    ]  # fmt: skip
+    d = _dossier(tmp_path, cli, recs)
+    kinds = [(c["kind"], c["about"]) for c in d["conflicts"]]
+    # the container count is the one real disagreement; the rest only look like one
+    assert [k for k in kinds if k[0] == "number"] == [("number", "container")], kinds
+    assert not [k for k in kinds if k[0] == "title"]  # Harbour Times's headline says Minister, its body Secretary
+    (conflict,) = [c for c in d["conflicts"] if c["kind"] == "number"]
+    sides = {v["value"]: v for v in conflict["versions"]}
+    assert set(sides) == {40000.0, 45000.0}
+    assert sides[40000.0]["outlets"] == ["Harbour Times"] and sides[45000.0]["outlets"] == ["Valley Gazette"]
+    texts = {a["id"]: a["text"] for a in d["articles"]}
+    for value, v in sides.items():
+        assert v["sentences"], "each side cites its sentences"
+        for s in v["sentences"]:
+            assert f"{value:,.0f}" in s["text"] and s["text"] in texts[s["article"]]
+    row = next(c for c in d["claims"] if c["status"] == "conflicting")
+    assert "contradicts" in row["cells"].values()
+    assert "different figures for container" in d["differences"]
+
+
+def test_a_title_conflict_cites_the_sentences_of_each_side(tmp_path, cli):
+    recs = [
+        {"url": "https://harbour.example/1", "outlet": "Harbour Times", "published": "2025-06-04",
+         "title": "Brennan visits Port Aldwin",
+         "text": "Foreign Minister Ada Brennan visited the Port Aldwin container terminal on Tuesday.\n\n"
+                 "Brennan met dock workers and union leaders during the visit."},
+        {"url": "https://valley.example/2", "outlet": "Valley Gazette", "published": "2025-06-04",
+         "title": "Brennan tours Port Aldwin terminal",
+         "text": "Trade Secretary Ada Brennan visited the Port Aldwin container terminal on Tuesday.\n\n"
+                 "Brennan met dock workers and union leaders at the terminal."},
+    ]  # fmt: skip
+    d = _dossier(tmp_path, cli, recs)
+    titles = [c for c in d["conflicts"] if c["kind"] == "title"]
+    assert len(titles) == 1, d["conflicts"]
+    versions = {v["value"]: v for v in titles[0]["versions"]}
+    assert {tuple(v["outlets"]) for v in versions.values()} == {("Harbour Times",), ("Valley Gazette",)}
+    for v in versions.values():
+        assert v["sentences"] and all(s["sentence"] == 0 for s in v["sentences"])
