@@ -1,7 +1,7 @@
 """Pairwise precision/recall of cross-outlet claim alignment on hand-annotated stories.
 
 Every pair of sentences from different outlets that storyline puts in one claim row (level
-*reports*; headlines are left out, the gold labels body lines only) is a predicted pair; gold pairs are sentences with the same claim label (eval/data/alignment). The
+*reports*; headlines and standfirsts are left out, the gold labels body lines only) is a predicted pair; gold pairs are sentences with the same claim label (eval/data/alignment). The
 same run scores an embedding-threshold-only aligner (cosine >= 0.75, best match per outlet) to
 show what the entity, word and number checks add.
 
@@ -36,14 +36,14 @@ def storyline_pairs(story) -> set:
     groups, _ = build_claims([(a.article, list(a.sentences), list(a.mentions)) for a in story.analyzed], embed)
     out = set()
     for g in groups:
-        keys = [_key(story, c.article, c.sentence) for c in g.claims if not c.headline]  # gold is body lines
+        keys = [_key(story, c.article, c.sentence) for c in g.claims if c.sentence >= 0]  # gold is body lines
         out |= {tuple(sorted((x, y))) for x, y in combinations(keys, 2) if x[0] != y[0]}
     return out
 
 
 def threshold_pairs(story, threshold: float = 0.75) -> set:
     _, claims = build_claims([(a.article, list(a.sentences), list(a.mentions)) for a in story.analyzed], embed)
-    claims = [c for c in claims if not c.headline]
+    claims = [c for c in claims if c.sentence >= 0]
     vecs = embed([c.text for c in claims])
     sims = vecs @ vecs.T
     out = set()

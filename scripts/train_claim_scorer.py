@@ -62,7 +62,9 @@ def story_pairs(d: ea.Data) -> list[StoryPairs]:
             continue
         claims: list[cl.Claim] = []
         for i, a in enumerate(arts):
-            claims.extend(cl.split_claims(i, list(a.sentences), list(a.mentions), a.article.title))
+            claims.extend(
+                cl.split_claims(i, list(a.sentences), list(a.mentions), a.article.title, a.article.standfirst)
+            )
         vectors = d.embed([c.text for c in claims])
         pairs = cl.pair_features(claims, vectors)
         ii, jj = pairs.i, pairs.j

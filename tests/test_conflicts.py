@@ -95,3 +95,29 @@ def test_a_title_conflict_cites_the_sentences_of_each_side(tmp_path, cli):
     assert {tuple(v["outlets"]) for v in versions.values()} == {("Harbour Times",), ("Valley Gazette",)}
     for v in versions.values():
         assert v["sentences"] and all(s["sentence"] == 0 for s in v["sentences"])
+
+
+def test_headlines_and_standfirsts_are_claims_cited_as_such(tmp_path, cli):
+    standfirst = "The council says repairs to the cracked anchor of the Kestrel Bridge are finished"
+    (tmp_path / "harbour.txt").write_text(
+        f"Kestrel Bridge to reopen on Monday\n\n{standfirst}\n\nBy Ann Lee, Harbour Times\n\n"
+        "Drivers will be able to cross the Kestrel Bridge in Port Aldwin again from Monday morning.\n\n"
+        "The bridge was closed for three weeks after engineers found a crack."
+    )
+    (tmp_path / "valley.txt").write_text(
+        "Port Aldwin bridge repairs completed\n\nBy Tom Hale, Valley Gazette\n\n"
+        "Repairs to the cracked anchor of the Kestrel Bridge are finished, the council said on Wednesday.\n\n"
+        "The Kestrel Bridge will reopen to traffic on Monday, the council said."
+    )
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        ingest(store, [str(tmp_path / "harbour.txt"), str(tmp_path / "valley.txt")])
+    code, out, _ = cli("dossier", 1, "--format", "json", "--db", db)
+    assert code == 0
+    d = json.loads(out)
+    parts = {(s["source"].rsplit("/", 1)[-1], s["part"]) for c in d["claims"] for s in c["sources"]}
+    assert ("harbour.txt", "standfirst") in parts and ("harbour.txt", "headline") in parts, parts
+    repairs = next(c for c in d["claims"] if any(s["part"] == "standfirst" for s in c["sources"]))
+    assert repairs["status"] == "corroborated" and len(repairs["outlets"]) == 2
+    (cited,) = [s for s in repairs["sources"] if s["part"] == "standfirst"]
+    assert cited["sentence"] is None and cited["text"] == standfirst

@@ -25,13 +25,15 @@ def test_json_dossier_is_valid_and_cites_real_sentences(cli, corpus_db):
     jsonschema.validate(d, _schema())
     assert len(d["summary"]) == 4
     texts = {a["id"]: a["text"] for a in d["articles"]}
-    titles = {a["id"]: a["title"] for a in d["articles"]}
+    lead_ins = {
+        (a["id"], part): a[{"headline": "title"}.get(part, part)]
+        for a in d["articles"]
+        for part in ("headline", "standfirst")
+    }
     for item in d["summary"]:
         assert item["text"] in texts[item["sources"][0]["article"]]  # extractive: never rewritten
         for src in item["sources"]:  # another outlet's headline can report the same fact
-            assert src["text"] in texts[src["article"]] or (
-                src["part"] == "headline" and src["text"] == titles[src["article"]]
-            )
+            assert src["text"] in texts[src["article"]] or src["text"] == lead_ins.get((src["article"], src["part"]))
     assert any(len(item["sources"]) >= 2 for item in d["summary"])  # something is corroborated
     names = {e["name"]: e for e in d["entities"]}
     assert "Tomas Ferreira" in names and len(names["Tomas Ferreira"]["outlets"]) >= 2
@@ -90,10 +92,13 @@ def test_compare_finds_conflicts_and_single_source_claims(cli, corpus_db):
     assert "different figures" in d["differences"]
     texts = {a["id"]: a["text"] for a in d["articles"]}
     titles = {a["id"]: a["title"] for a in d["articles"]}
+    standfirsts = {a["id"]: a["standfirst"] for a in d["articles"]}
     for c in d["claims"]:
         for src in c["sources"] + c["related_sources"]:
-            if src["part"] == "headline":  # headlines are claims too, cited as such
+            if src["part"] == "headline":  # headlines and standfirsts are claims too, cited as such
                 assert src["sentence"] is None and src["text"] == titles[src["article"]]
+            elif src["part"] == "standfirst":
+                assert src["sentence"] is None and src["text"] == standfirsts[src["article"]]
             else:
                 assert src["text"] in texts[src["article"]]
     code, out, _ = cli("compare", recall["id"], "--db", corpus_db)

@@ -1,6 +1,6 @@
 """Claims, their alignment across outlets, and the facts on which aligned claims disagree.
 
-A claim is a sentence, or an article's headline, that states a fact or reports an action (bare
+A claim is a sentence, or an article's headline or standfirst, that states a fact or reports an action (bare
 quotes are "who said what", not claims). Claims of different articles are scored in pairs by a
 small logistic model over evidence (sentence-embedding cosine, shared names, content words and
 figures, headline and lead positions, mutual best match), trained on ECB+
@@ -27,6 +27,8 @@ from storyline.records import Article, Mention, Sentence, outlet_label
 
 MODEL_PATH = Path(__file__).with_name("claim_pairs.json")
 HEADLINE = -1  # the `sentence` of a claim that is its article's headline
+STANDFIRST = -2  # ... and of one that is its standfirst (the summary under the headline)
+PARTS = {HEADLINE: "headline", STANDFIRST: "standfirst"}  # how each is cited; any other index is "body"
 CANDIDATE = 0.5  # cosine below which a pair is not scored: below it, ECB+ 1-35 pairs are the same event no more often than any two
 
 CLASH_COSINE = 0.75  # two sentences this alike that give one quantity differently speak of one fact
@@ -97,17 +99,21 @@ def load_model(path: Path = MODEL_PATH) -> ClaimModel:
 @dataclass(frozen=True)
 class Claim:
     article: int  # index into the story's article list
-    sentence: int  # the sentence's index, or HEADLINE
+    sentence: int  # the sentence's index, or HEADLINE / STANDFIRST
     text: str
     names: frozenset[str]
     words: frozenset[str]
     numbers: dict[str, float]  # what is counted -> value ("mower": 40000, "%": 7, "money:$": 2.75e10)
     values: frozenset[float] = frozenset()  # every number stated, approximate ones included
-    position: int = 0  # 0 for a headline, 1 + the sentence index otherwise
+    position: int = 0  # 0 for a headline or standfirst, 1 + the sentence index otherwise
 
     @property
     def headline(self) -> bool:
         return self.sentence == HEADLINE
+
+    @property
+    def part(self) -> str:
+        return PARTS.get(self.sentence, "body")
 
 
 @dataclass
@@ -166,17 +172,22 @@ def _claim(article: int, idx: int, text: str, names: frozenset[str]) -> Claim:
     words = re.findall(r"[A-Za-z][A-Za-z']*", text)
     values = frozenset(float(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?", text))
     values |= {float(_WORDNUM[w.lower()]) for w in words if w.lower() in _WORDNUM}
-    position = 0 if idx == HEADLINE else idx + 1
+    position = 0 if idx < 0 else idx + 1
     return Claim(article, idx, text, names, _stems(words), figures(text), values, position)
 
 
 def split_claims(
-    article_index: int, sentences: list[Sentence], mentions: list[Mention], title: str | None = None
+    article_index: int,
+    sentences: list[Sentence],
+    mentions: list[Mention],
+    title: str | None = None,
+    standfirst: str | None = None,
 ) -> list[Claim]:
-    """The headline and the sentences that state something (not bare quotes, questions or fragments)."""
+    """The headline, standfirst and sentences that state something (not bare quotes, questions or fragments)."""
     out = []
-    if title and len(re.findall(r"[A-Za-z][A-Za-z']*", title)) >= 3 and not title.rstrip().endswith("?"):
-        out.append(_claim(article_index, HEADLINE, title.strip(), frozenset()))
+    for idx, text in ((HEADLINE, title), (STANDFIRST, standfirst)):
+        if text and len(re.findall(r"[A-Za-z][A-Za-z']*", text)) >= 3 and not text.rstrip().endswith("?"):
+            out.append(_claim(article_index, idx, text.strip(), frozenset()))
     for s in sentences:
         text = s.text.strip()
         words = re.findall(r"[A-Za-z][A-Za-z']*", text)
@@ -448,10 +459,10 @@ def build_claims(
     embed: Callable[[list[str]], np.ndarray],
     model: ClaimModel | None = None,
 ) -> tuple[list[ClaimGroup], list[Claim]]:
-    """Every article's claims (its headline included) and the facts they group into."""
+    """Every article's claims (its headline and standfirst included) and the facts they group into."""
     claims: list[Claim] = []
     for i, (art, sents, mentions) in enumerate(articles):
-        claims.extend(split_claims(i, sents, mentions, art.title))
+        claims.extend(split_claims(i, sents, mentions, art.title, art.standfirst))
     vectors = embed([c.text for c in claims]) if claims else np.zeros((0, 384), dtype=np.float32)
     return align(claims, vectors, model), claims
 
@@ -485,14 +496,14 @@ def _title_sentence(
 
 
 def citation(art: Article, c: Claim) -> dict[str, Any]:
-    """How a dossier cites a claim: its article, sentence (None for the headline) and exact words."""
+    """How a dossier cites a claim: its article, part, sentence (None for a headline or standfirst), words."""
     return {
         "article": art.id,
         "source": art.source,
         "outlet": art.outlet,
         "outlet_label": outlet_label(art),
-        "sentence": None if c.headline else c.sentence,
-        "part": "headline" if c.headline else "body",
+        "sentence": None if c.sentence < 0 else c.sentence,
+        "part": c.part,
         "text": c.text,
     }
 
@@ -545,7 +556,7 @@ def claims_report(
             else:
                 cells[outlet] = "not reported"
         status = "conflicting" if conflict else ("corroborated" if len(by_outlet) > 1 else "single-source")
-        lead = next((c for c in g.claims if not c.headline), g.claims[0])  # a sentence reads better than a headline
+        lead = next((c for c in g.claims if c.sentence >= 0), g.claims[0])  # a sentence reads better than a headline
         row = {
             "text": lead.text,
             "status": status,

@@ -117,6 +117,8 @@ _CAPTION_BESIDE = frozenset({"photo caption", "repeated line", "pull quote"})
 _MIN_WORDS_WITHOUT_SENTENCE = 10
 # The longest headlines (tabloid ones) run to about 40 words.
 _HEADLINE_MAX_WORDS = 40
+# A first block ending in a full stop with this many words is the lead sentence, not a headline.
+_LEAD_SENTENCE_WORDS = 14
 # A "By ..." line is a byline only when short: "By contrast, the country ..." is a sentence.
 _BYLINE_MAX_WORDS = 12
 # A pull quote is a sentence or clause: shorter lines inside a longer one are labels and list items.
@@ -451,10 +453,13 @@ def _neighbour_kind(kind: list[str | None], i: int, step: int) -> str | None:
 
 
 def _headline_like(line: str, set_apart: bool) -> bool:
-    """A headline is short; it ends without a full stop, or stands alone as the text's first block."""
+    """A headline is short; it ends without a full stop, or stands alone as the text's first block
+    and does not read as a lead sentence (a text with no title line keeps its first sentence)."""
     if len(line) >= 300 or words(line) > _HEADLINE_MAX_WORDS:
         return False
-    return set_apart or not _FULL_STOP.search(line)
+    if not _FULL_STOP.search(line):
+        return True
+    return set_apart and words(line) < _LEAD_SENTENCE_WORDS
 
 
 def _infer_published(out: Cleaned, monthday: str, first_paragraph: str, today: dt.date | None) -> None:
