@@ -29,8 +29,7 @@ MODEL_PATH = Path(__file__).with_name("claim_pairs.json")
 HEADLINE = -1  # the `sentence` of a claim that is its article's headline
 STANDFIRST = -2  # ... and of one that is its standfirst (the summary under the headline)
 PARTS = {HEADLINE: "headline", STANDFIRST: "standfirst"}  # how each is cited; any other index is "body"
-CANDIDATE = 0.5  # cosine below which a pair is not scored: below it, ECB+ 1-35 pairs are the same event no more often than any two
-
+CANDIDATE = 0.5  # cosine below which a pair is not scored: below it ECB+ 1-35 pairs share an event no more than any two
 CLASH_COSINE = 0.75  # two sentences this alike that give one quantity differently speak of one fact
 CLASH_RATIO = 1.5  # figures further apart than this are more often two different things than one misreported
 LINK = 0.35  # every two claims of one fact are at least this alike, so a chain of near matches joins no two facts
@@ -72,7 +71,6 @@ _APPROX = re.compile(
 )
 _RANGE_AFTER = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:US\$|[$£€¥])?\s?\d", re.I)
 _RANGE_BEFORE = re.compile(r"\d\s*(?:-|–|to|and|or)\s*(?:US\$|[$£€¥])?\s?$", re.I)
-_CONVERSION = re.compile(r"^\s*[(\[]\s*(?:about |around |roughly |or )?(?:US\$|A\$|C\$|HK\$|[$£€¥])", re.I)
 
 
 @dataclass(frozen=True)
