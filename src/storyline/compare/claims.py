@@ -480,7 +480,7 @@ def date_conflicts(
 
 
 def _title_sentence(
-    article: int, entry: tuple[Article, list[Sentence], list[Mention]], person: str, form: str
+    entry: tuple[Article, list[Sentence], list[Mention]], person: str, form: str
 ) -> dict[str, Any] | None:
     """Where an article gives a person a title: the first sentence (or headline) with both in it."""
     art, sents, mentions = entry
@@ -596,7 +596,7 @@ def claims_report(
             for outlet, forms in sorted(by.items()):
                 for i in where.get((t["person"], outlet), []):
                     found = next(
-                        (x for f in sorted(forms) if (x := _title_sentence(i, articles[i], t["person"], f))), None
+                        (x for f in sorted(forms) if (x := _title_sentence(articles[i], t["person"], f))), None
                     )
                     if found:
                         cited.append({"outlet": articles[i][0].outlet, "outlet_label": outlet, **found})
