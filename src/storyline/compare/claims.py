@@ -109,10 +109,6 @@ class Claim:
     def headline(self) -> bool:
         return self.sentence == HEADLINE
 
-    @property
-    def part(self) -> str:
-        return PARTS.get(self.sentence, "body")
-
 
 @dataclass
 class ClaimGroup:
@@ -493,16 +489,16 @@ def _title_sentence(
     return None
 
 
-def citation(art: Article, c: Claim) -> dict[str, Any]:
-    """How a dossier cites a claim: its article, part, sentence (None for a headline or standfirst), words."""
+def citation(art: Article, sentence: int, text: str) -> dict[str, Any]:
+    """How a dossier cites a sentence (or HEADLINE / STANDFIRST): article, part, index (None for those), words."""
     return {
         "article": art.id,
         "source": art.source,
         "outlet": art.outlet,
         "outlet_label": outlet_label(art),
-        "sentence": None if c.sentence < 0 else c.sentence,
-        "part": c.part,
-        "text": c.text,
+        "sentence": None if sentence < 0 else sentence,
+        "part": PARTS.get(sentence, "body"),
+        "text": text,
     }
 
 
@@ -560,8 +556,8 @@ def claims_report(
             "status": status,
             "outlets": sorted(by_outlet),
             "cells": cells,
-            "sources": [citation(articles[c.article][0], c) for c in g.claims],
-            "related_sources": [citation(articles[c.article][0], c) for c in related_claims],
+            "sources": [citation(articles[c.article][0], c.sentence, c.text) for c in g.claims],
+            "related_sources": [citation(articles[c.article][0], c.sentence, c.text) for c in related_claims],
         }
         rows.append(row)
         for x in conflict:
@@ -575,7 +571,11 @@ def claims_report(
                             "value": value,
                             "outlets": sorted({outlet_of(c) for c in cs}),
                             "sentences": [
-                                {k: v for k, v in citation(articles[c.article][0], c).items() if k != "source"}
+                                {
+                                    k: v
+                                    for k, v in citation(articles[c.article][0], c.sentence, c.text).items()
+                                    if k != "source"
+                                }
                                 for c in cs
                             ],
                         }

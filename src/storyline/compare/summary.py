@@ -98,14 +98,9 @@ def summarize(
     out = []
     for i in chosen:
         c = cands[i]
-        own = Claim(c.article, c.sentence.idx, c.sentence.text, frozenset(), frozenset(), {})
         others = [x for x in groups[fact[i]].claims if x.article != c.article] if fact[i] is not None else []
-        sources = [citation(articles[c.article][0], own)]
-        seen = {c.article}
-        for x in others:
-            if x.article not in seen:
-                seen.add(x.article)
-                sources.append(citation(articles[x.article][0], x))
+        sources = [citation(articles[c.article][0], c.sentence.idx, c.sentence.text)]
+        sources += [citation(articles[x.article][0], x.sentence, x.text) for x in others]  # one claim per article
         out.append({"text": c.sentence.text, "sources": sources})
     return out
 
