@@ -25,6 +25,7 @@ browser:
 
 test: $(VENV)/.installed browser
 	$(VENV)/bin/ruff check src tests eval bench scripts
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 eval: $(VENV)/.installed

@@ -47,7 +47,7 @@ def main() -> int:
         story = max(store.stories(), key=lambda s: len(s.articles))
         t = time.perf_counter()
         d = build_dossier(store, story.id)
-        print(f"{len(story.articles)} articles, {len(d['claims'])} claim rows: {time.perf_counter() - t:.2f} s")
+        print(f"{len(story.articles)} articles, {len(d.claims)} claim rows: {time.perf_counter() - t:.2f} s")
     return 0
 
 

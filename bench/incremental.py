@@ -140,7 +140,7 @@ def dossier_time(base: list[AnalyzedArticle], tmp: Path, size: int = 200) -> tup
         t = time.perf_counter()
         build_dossier(store, story)
         warm = time.perf_counter() - t
-    return n, len(d.get("claims", [])), cold, warm
+    return n, len(d.claims), cold, warm
 
 
 def main() -> int:

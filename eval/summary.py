@@ -100,7 +100,7 @@ def main() -> int:
         sents = [x.text for a in s.analyzed for x in a.sentences]
         ours = summarize([(a.article, list(a.sentences)) for a in s.analyzed], embed, K)
         chosen = {
-            "storyline": [x["text"] for x in ours],
+            "storyline": [x.text for x in ours],
             "LexRank": lexrank(sents, K),
             "lead-3": [x.text for x in s.analyzed[0].sentences[:K]],
         }

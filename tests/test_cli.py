@@ -8,6 +8,8 @@ import sys
 
 from conftest import CORPUS, stories_json
 
+from storyline.output import dump
+
 
 def test_stories_and_articles_json_shapes(cli, corpus_db):
     stories = stories_json(cli, corpus_db)
@@ -75,7 +77,13 @@ def test_python_api_gives_the_same_records(corpus_db, cli):
         assert art is not None and art.text and art.source == first.articles[0].source
         assert len(sl.articles(first.id)) == len(first.articles)
         d = sl.dossier(first.id)
-        assert d["story"]["id"] == first.id and d["summary"]
+        assert d.story.id == first.id and d.summary
+        assert dump(d) == {
+            **json.loads(cli("dossier", first.id, "-f", "json", "--db", corpus_db)[1]),
+            "generated_at": d.generated_at,
+        }
         quotes = sl.quotes(first.id)
-        assert quotes == json.loads(cli("quotes", "--story", first.id, "--json", "--db", corpus_db)[1])
+        assert [dump(q) for q in quotes] == json.loads(
+            cli("quotes", "--story", first.id, "--json", "--db", corpus_db)[1]
+        )
         assert sl.entities(first.id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 
 import jsonschema
 from conftest import stories_json
@@ -14,7 +13,9 @@ from storyline.store.repo import Store
 
 
 def _schema() -> dict:
-    return json.loads(resources.files("storyline.present").joinpath("dossier.schema.json").read_text("utf-8"))
+    from storyline.output import dossier_schema
+
+    return dossier_schema()
 
 
 def test_json_dossier_is_valid_and_cites_real_sentences(cli, corpus_db):

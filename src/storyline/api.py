@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from storyline.output import Dossier, StoryEntity, StoryQuote
 from storyline.records import Article, Story
 
 
@@ -45,20 +46,20 @@ class Storyline:
     def articles(self, story: int | None = None) -> builtins.list[Article]:
         return [a for i in self.store.article_ids(story) if (a := self.store.article(i)) is not None]
 
-    def dossier(self, story_id: int, **options: Any) -> dict[str, Any]:
-        """The same dict as `storyline dossier ID --format json`."""
+    def dossier(self, story_id: int, **options: Any) -> Dossier:
+        """A story's dossier as a typed record; `storyline.output.dump(d)` gives the JSON of `dossier --format json`."""
         from storyline.dossier import build_dossier
 
         return build_dossier(self.store, story_id, **options)
 
-    def quotes(self, story: int | None = None, speaker: str | None = None) -> builtins.list[dict[str, Any]]:
-        """Who said what, merged across outlets (as `storyline quotes --json`)."""
+    def quotes(self, story: int | None = None, speaker: str | None = None) -> builtins.list[StoryQuote]:
+        """Who said what, merged across outlets (the records `storyline quotes --json` prints)."""
         from storyline.dossier import quotes_of
 
         return quotes_of(self.store, story, speaker)
 
-    def entities(self, story: int | None = None) -> builtins.list[dict[str, Any]]:
-        """Canonical entities with aliases and roles (as `storyline entities --json`)."""
+    def entities(self, story: int | None = None) -> builtins.list[StoryEntity]:
+        """Canonical entities with aliases and roles (the records `storyline entities --json` prints)."""
         from storyline.dossier import entities_of
 
         return entities_of(self.store, story)

@@ -132,9 +132,10 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 def _article_json(store: Any, article_id: str) -> dict[str, Any]:
     from storyline.dossier import article_record
+    from storyline.output import dump
 
     art = store.article(article_id)
-    return article_record(art, store.article_extra(article_id))
+    return dump(article_record(art, store.article_extra(article_id)))
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
@@ -190,11 +191,11 @@ def _story_id(store: Any, story_id: int | None) -> int | None:
     return None if story_id is None else (store.resolve_story(story_id) or story_id)
 
 
-def _dossier(store: Any, story_id: int, sentences: int) -> dict[str, Any]:
+def _dossier(store: Any, story_id: int, sentences: int) -> Any:
     from storyline.dossier import build_dossier
 
     try:
-        return build_dossier(store, _story_id(store, story_id), summary_sentences=sentences)
+        return build_dossier(store, store.resolve_story(story_id) or story_id, summary_sentences=sentences)
     except KeyError:
         raise CliError(f"no story {story_id} (see `storyline stories`)") from None
 
@@ -202,7 +203,7 @@ def _dossier(store: Any, story_id: int, sentences: int) -> dict[str, Any]:
 def cmd_dossier(args: argparse.Namespace) -> int:
     from storyline.present import render_dossier
 
-    with _store(args.db) as store:
+    with _store(args.db, readonly=True) as store:
         text = render_dossier(_dossier(store, args.story, args.sentences), args.format)
     if args.output and args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")
@@ -223,6 +224,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _err("nothing could be ingested")
         return 1
     index = []
+    # `run` writes the store anyway; its last connection being a writer folds the WAL back into the file
     with _store(db) as store:
         stories = store.stories()
         show = not args.quiet and sys.stderr.isatty()
@@ -244,6 +246,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_quotes(args: argparse.Namespace) -> int:
     from storyline.dossier import quotes_of
+    from storyline.output import dump
 
     with _store(args.db, readonly=True) as store:
         try:
@@ -251,19 +254,20 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         except KeyError as e:
             raise CliError(f"{e.args[0]} in {args.db}") from None
     if args.json:
-        print(json.dumps(quotes, ensure_ascii=False, indent=2))
+        print(json.dumps([dump(q) for q in quotes], ensure_ascii=False, indent=2))
         return 0
     for q in quotes:
-        who = q["speaker"] or "(unattributed)"
-        if q["speaker_role"]:
-            who += f" ({q['speaker_role']})"
-        mark = "partial " if q["partial"] else ""
-        print(f"[story {q['story']}] {who}, {q['cue'] or '-'}: {mark}“{q['text']}” — {', '.join(q['outlets'])}")
+        who = q.speaker or "(unattributed)"
+        if q.speaker_role:
+            who += f" ({q.speaker_role})"
+        mark = "partial " if q.partial else ""
+        print(f"[story {q.story}] {who}, {q.cue or '-'}: {mark}“{q.text}” — {', '.join(q.outlets)}")
     return 0
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
     from storyline.dossier import entities_of
+    from storyline.output import dump
 
     with _store(args.db, readonly=True) as store:
         try:
@@ -271,13 +275,14 @@ def cmd_entities(args: argparse.Namespace) -> int:
         except KeyError as e:
             raise CliError(f"{e.args[0]} in {args.db}") from None
     if args.json:
-        print(json.dumps(entities, ensure_ascii=False, indent=2))
+        print(json.dumps([dump(e) for e in entities], ensure_ascii=False, indent=2))
         return 0
-    for e in entities:
-        extra = f" [{'; '.join(e['roles'])}]" if e["roles"] else ""
-        aliases = f" aka {', '.join(e['aliases'])}" if e["aliases"] else ""
+    for row in entities:
+        extra = f" [{'; '.join(row.roles)}]" if row.roles else ""
+        aliases = f" aka {', '.join(row.aliases)}" if row.aliases else ""
         print(
-            f"[story {e['story']}] {e['name']} ({e['type']}){extra}{aliases} — {len(e['articles'])} articles, {e['mentions']} mentions"
+            f"[story {row.story}] {row.name} ({row.type}){extra}{aliases} — {len(row.articles)} articles, "
+            f"{row.mentions} mentions"
         )
     return 0
 
@@ -285,16 +290,17 @@ def cmd_entities(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """The corroboration matrix on a terminal: claims down, outlets across."""
     from storyline.dossier import compare_story
+    from storyline.output import dump
 
-    with _store(args.db) as store:
+    with _store(args.db, readonly=True) as store:
         try:
-            d = compare_story(store, _story_id(store, args.story))
+            d = compare_story(store, store.resolve_story(args.story) or args.story)
         except KeyError:
             raise CliError(f"no story {args.story} (see `storyline stories`)") from None
     if args.json:
         print(
             json.dumps(
-                {k: d[k] for k in ("matrix_outlets", "claims", "conflicts", "differences")},
+                dump(d, include={"matrix_outlets", "claims", "conflicts", "differences"}),
                 ensure_ascii=False,
                 indent=2,
             )
@@ -310,23 +316,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
         "contradicts": "[red]✗[/red]",
         "not reported": "[dim]·[/dim]",
     }
-    table = Table(title=f"story {d['story']['id']}: {d['story']['title']}", show_lines=False)
+    table = Table(title=f"story {d.story.id}: {escape(d.story.title)}", show_lines=False)
     table.add_column("claim", overflow="fold", ratio=4)
     table.add_column("status")
-    for o in d["matrix_outlets"]:
+    for o in d.matrix_outlets:
         table.add_column(escape(o[:18]), justify="center")
-    rows = [c for c in d["claims"] if args.all or len(c["outlets"]) > 1 or c["status"] == "conflicting"]
+    rows = [c for c in d.claims if args.all or len(c.outlets) > 1 or c.status == "conflicting"]
     for c in rows[: args.limit]:
-        table.add_row(escape(c["text"]), c["status"], *[marks[c["cells"][o]] for o in d["matrix_outlets"]])
+        table.add_row(escape(c.text), c.status, *[marks[c.cells[o]] for o in d.matrix_outlets])
     console = Console(width=None if sys.stdout.isatty() else 160)
     console.print(table)
     console.print(
         "● reports this fact · ○ the same event in other detail · ✗ a conflicting figure or date · · not reported"
     )
-    console.print(f"{sum(c['status'] == 'single-source' for c in d['claims'])} single-source claims (--all shows them)")
-    if d["differences"]:
+    console.print(f"{sum(c.status == 'single-source' for c in d.claims)} single-source claims (--all shows them)")
+    if d.differences:
         console.print("\nWhere outlets differ:", style="bold")
-        console.print(d["differences"], highlight=False, markup=False)
+        console.print(d.differences, highlight=False, markup=False)
     return 0
 
 
@@ -356,9 +362,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from importlib import resources
+    from storyline.output import dossier_schema
 
-    sys.stdout.write(resources.files("storyline.present").joinpath("dossier.schema.json").read_text("utf-8"))
+    print(json.dumps(dossier_schema(), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -1,47 +1,76 @@
-"""Assemble a story's dossier from the store: the one place that feeds stored records to compare."""
+"""Assemble a story's dossier from the store: the one place that feeds stored records to compare.
+
+Everything here reads: the store may be opened read-only, and the vectors a dossier compares
+were written at ingest (`analyze.pipeline.with_vectors`), so no page view waits for a model.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 
 from storyline.compare import merge_entities, merge_quotes, summarize
-from storyline.compare.claims import Claim, ClaimGroup, build_claims, claims_report
+from storyline.compare.claims import Claim, ClaimGroup, ClaimsReport, build_claims, citation, claims_report
 from storyline.compare.timeline import claim_date, timeline
-from storyline.records import Article, Mention, Sentence, Story, outlet_label
+from storyline.output import (
+    ArticleRecord,
+    ClaimRow,
+    Comparison,
+    Conflict,
+    Dossier,
+    DossierArticle,
+    RelatedStory,
+    SentenceSpan,
+    StoryEntity,
+    StoryHeader,
+    StoryQuote,
+    StoryRef,
+    TimelineEvent,
+)
+from storyline.records import Article, Mention, Sentence, Story, outlet_label, vector_key
 from storyline.store.repo import Store
 
-SCHEMA_ID = "https://storyline.invalid/schema/dossier-1.json"
 Loaded = tuple[Article, dict[str, Any], list[Sentence], list[Mention]]  # an article with what the store adds
+Embed = Callable[[list[str]], np.ndarray]
+VECTOR_DIM = 384  # MiniLM's width, for an empty batch
 
 
-def _embed_cached(store: Store) -> Any:
-    """Sentence embeddings, computed once per sentence text and kept in the store."""
+class StoredEmbed:
+    """Embeddings read from the store. A text no ingest embedded (a store older than this step)
+    is embedded in memory and never written back: reads do not write. `computed` counts them."""
 
-    def embed(texts: list[str]) -> np.ndarray:
-        from storyline.analyze.nlp import embed as model_embed
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.computed = 0
 
-        hashes = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-        have = store.cached_vectors(list(set(hashes)))
-        missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in have}.items())
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, VECTOR_DIM), dtype=np.float32)
+        keys = [vector_key(t) for t in texts]
+        have = self.store.text_vectors(list(dict.fromkeys(keys)))
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in have))
         if missing:
-            vecs = model_embed([t for _h, t in missing])
-            new = {h: v for (h, _t), v in zip(missing, vecs, strict=True)}
-            try:
-                store.cache_vectors(new)
-            except Exception:
-                pass
-            have.update(new)
-        return np.stack([have[h] for h in hashes]) if hashes else np.zeros((0, 384), dtype=np.float32)
+            from storyline.analyze.nlp import embed as model_embed
 
-    return embed
+            self.computed += len(missing)
+            have.update({vector_key(t): v for t, v in zip(missing, model_embed(missing), strict=True)})
+        return np.stack([have[k] for k in keys])
 
 
-def article_record(a: Article, extra: dict[str, Any]) -> dict[str, Any]:
-    """The documented JSON shape of one article (`storyline show --json`)."""
+def stored_embed(store: Store) -> StoredEmbed:
+    return StoredEmbed(store)
+
+
+def article_record(a: Article, extra: dict[str, Any]) -> ArticleRecord:
+    """One article as `storyline show --json` prints it."""
+    return ArticleRecord(**_article_fields(a, extra))
+
+
+def _article_fields(a: Article, extra: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": a.id,
         "source": a.source,
@@ -62,33 +91,42 @@ def article_record(a: Article, extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _related(store: Store, story: Story) -> list[dict[str, Any]]:
+def _related(store: Store, story: Story) -> list[RelatedStory]:
     related = []
     for other in store.stories(list(story.related)) if story.related else []:
-        relation = "related"
+        relation: Literal["earlier", "later", "related"] = "related"
         if other.first_date and story.first_date:
             relation = "earlier" if other.first_date < story.first_date else "later"
-        related.append({"id": other.id, "title": other.title, "first_date": other.first_date, "relation": relation})
-    related.sort(key=lambda r: (r["first_date"] or "9999", r["id"]))
+        related.append(RelatedStory(id=other.id, title=other.title, first_date=other.first_date, relation=relation))
+    related.sort(key=lambda r: (r.first_date or "9999", r.id))
     return related
+
+
+@dataclass(frozen=True)
+class _Compared:
+    differences: str
+    claims: list[ClaimRow]
+    matrix_outlets: list[str]
+    conflicts: list[Conflict]
+    timeline: list[TimelineEvent]
 
 
 def _comparison(
     store: Store,
     independent: list[Loaded],
-    related: list[dict[str, Any]],
-    embed: Any,
+    related: list[RelatedStory],
+    embed: Embed,
     built: tuple[list[ClaimGroup], list[Claim]] | None = None,
-) -> dict[str, Any]:
+) -> _Compared:
     """Claims, matrix, conflicts, differences and timeline of a story's independent articles."""
-    dated = {}
+    dated: dict[tuple[str, int | None], tuple[str | None, str | None]] = {}
     stated: dict[tuple[int, int], tuple[str, str]] = {}  # (article index, sentence) -> date the text states
     for i, (a, _e, sents, _m) in enumerate(independent):
         refs = store.date_refs(a.id)
         for sent in sents:
-            dated[(a.id, sent.idx)] = claim_date(sent.idx, a.published, refs)
-            if dated[(a.id, sent.idx)][1]:
-                stated[(i, sent.idx)] = dated[(a.id, sent.idx)]  # type: ignore[assignment]
+            date, words = dated[(a.id, sent.idx)] = claim_date(sent.idx, a.published, refs)
+            if date and words:
+                stated[(i, sent.idx)] = (date, words)
     report = claims_report(
         [(a, s, m) for a, _e, s, m in independent],
         embed,
@@ -98,100 +136,101 @@ def _comparison(
     )
     earlier = []
     for r in related:
-        other = store.story(r["id"])
+        other = store.story(r.id)
         if other and other.first_date and other.articles:
             first = store.article(other.articles[0].id)
-            sents = store.sentences(first.id) if first else []
-            earlier.append({
-                "date": other.first_date[:10], "date_text": None, "what": sents[0].text if sents else other.title,
-                "status": "related story", "story": other.id,
-                "sources": [{"article": first.id, "source": first.source, "outlet": first.outlet,
-                             "outlet_label": outlet_label(first), "sentence": 0, "text": sents[0].text if sents else ""}],
-            })  # fmt: skip
-    return {
-        "differences": differences(report),
-        "claims": report["claims"],
-        "matrix_outlets": report["outlets"],
-        "conflicts": report["conflicts"],
-        "timeline": timeline(report["claims"], dated, earlier),
-    }
+            if first is None:
+                continue
+            sents = store.sentences(first.id)
+            what = sents[0].text if sents else other.title
+            earlier.append(
+                TimelineEvent(
+                    date=other.first_date[:10], date_text=None, what=what, status="related story", story=other.id,
+                    sources=[citation(first, 0, sents[0].text if sents else "")],
+                )
+            )  # fmt: skip
+    return _Compared(
+        differences=differences(report),
+        claims=report.claims,
+        matrix_outlets=report.outlets,
+        conflicts=report.conflicts,
+        timeline=timeline(report.claims, dated, earlier),
+    )
 
 
-def compare_story(store: Store, story_id: int) -> dict[str, Any]:
+def compare_story(store: Store, story_id: int, embed: Embed | None = None) -> Comparison:
     """Only the comparison part of a dossier (`storyline compare`): no summary, quotes or entities."""
     story = store.story(story_id)
     if story is None:
         raise KeyError(f"no story {story_id}")
     independent = [x for x in _load(store, [a.id for a in story.articles]) if not x[1].get("copy_of")]
-    return {
-        "story": {"id": story.id, "title": story.title},
-        **_comparison(store, independent, _related(store, story), _embed_cached(store)),
-    }
+    compared = _comparison(store, independent, _related(store, story), embed or stored_embed(store))
+    return Comparison(story=StoryRef(id=story.id, title=story.title), **vars(compared))
 
 
-def build_dossier(store: Store, story_id: int, summary_sentences: int = 5) -> dict[str, Any]:
+def build_dossier(store: Store, story_id: int, summary_sentences: int = 5, embed: Embed | None = None) -> Dossier:
+    """A story's dossier, from what the store holds (it reads only; `embed` defaults to the stored vectors)."""
     story = store.story(story_id)
     if story is None:
         raise KeyError(f"no story {story_id}")
     loaded = _load(store, [a.id for a in story.articles])
     independent = [x for x in loaded if not x[1].get("copy_of")]
     related = _related(store, story)
-    embed = _embed_cached(store)
+    embed = embed or stored_embed(store)
     built = build_claims([(a, s, m) for a, _e, s, m in independent], embed)  # one alignment for matrix and summary
     compared = _comparison(store, independent, related, embed, built)
     quotes = [store.quotes(a.id) for a, _e, _s, _m in independent]
-    return {
-        "$schema": SCHEMA_ID,
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "story": {
-            "id": story.id,
-            "title": story.title,
-            "first_date": story.first_date,
-            "last_date": story.last_date,
-            "outlets": story.outlets,
-            "article_count": len(story.articles),
-            "independent_count": len(independent),
-            "related": related,
-        },
-        "summary": summarize(
+    return Dossier(
+        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        story=StoryHeader(
+            id=story.id,
+            title=story.title,
+            first_date=story.first_date,
+            last_date=story.last_date,
+            outlets=story.outlets,
+            article_count=len(story.articles),
+            independent_count=len(independent),
+            related=related,
+        ),
+        summary=summarize(
             [(a, s) for a, _e, s, _m in independent], embed, summary_sentences, quotes=quotes, facts=built
         ),
-        **compared,
-        "quotes": merge_quotes([(a, q) for (a, _e, _s, _m), q in zip(independent, quotes, strict=True)]),
-        "entities": merge_entities([(a, m, store.roles(a.id)) for a, _e, _s, m in independent]),
-        "articles": [
-            {
-                **article_record(a, e),
-                "outlet_label": outlet_label(a),
-                "copy_similarity": e.get("copy_similarity"),
-                "sentences": [{"idx": x.idx, "paragraph": x.paragraph, "start": x.start, "end": x.end} for x in s],
-            }
+        **vars(compared),
+        quotes=merge_quotes([(a, q) for (a, _e, _s, _m), q in zip(independent, quotes, strict=True)]),
+        entities=merge_entities([(a, m, store.roles(a.id)) for a, _e, _s, m in independent]),
+        articles=[
+            DossierArticle(
+                **_article_fields(a, e),
+                outlet_label=outlet_label(a),
+                copy_similarity=e.get("copy_similarity"),
+                sentences=[SentenceSpan(idx=x.idx, paragraph=x.paragraph, start=x.start, end=x.end) for x in s],
+            )
             for a, e, s, _m in loaded
         ],
-    }
+    )
 
 
-def differences(report: dict[str, Any], single: int = 3) -> str:
+def differences(report: ClaimsReport, single: int = 3) -> str:
     """The "Where outlets differ" paragraph: conflicts first, then notable single-source claims."""
     parts = []
-    for c in report["conflicts"]:
-        versions = "; ".join(f"{_fmt(v['value'])} ({', '.join(v['outlets'])})" for v in c["versions"])
-        if c["kind"] == "number":
-            parts.append(f"Outlets give different figures for {c['about']}: {versions}.")
-        elif c["kind"] == "date":
-            parts.append(f"Outlets date “{c['claim']}” differently: {versions}.")
+    for c in report.conflicts:
+        versions = "; ".join(f"{_fmt(v.value)} ({', '.join(v.outlets)})" for v in c.versions)
+        if c.kind == "number":
+            parts.append(f"Outlets give different figures for {c.about}: {versions}.")
+        elif c.kind == "date":
+            parts.append(f"Outlets date “{c.claim}” differently: {versions}.")
         else:
-            parts.append(f"Outlets give {c['about']} different titles: {versions}.")
-    n_outlets = len(report["outlets"])
-    if not report["conflicts"] and n_outlets > 1:
+            parts.append(f"Outlets give {c.about} different titles: {versions}.")
+    n_outlets = len(report.outlets)
+    if not report.conflicts and n_outlets > 1:
         parts.append(
             "No figures or titles conflict between outlets; where they differ it is in emphasis and wording, not in fact."
         )
-    singles = [c for c in report["claims"] if c["status"] == "single-source"]
-    singles.sort(key=lambda c: (any(q in c["text"] for q in '“"‘'), -len(c["text"])))  # facts before quotes
+    singles = [c for c in report.claims if c.status == "single-source"]
+    singles.sort(key=lambda c: (any(q in c.text for q in '“"‘'), -len(c.text)))  # facts before quotes
     if n_outlets > 1 and singles:
         shown = singles[:single]
-        parts.append("Reported by one outlet only: " + " ".join(f"{c['outlets'][0]}: “{c['text']}”" for c in shown))
+        parts.append("Reported by one outlet only: " + " ".join(f"{c.outlets[0]}: “{c.text}”" for c in shown))
     return " ".join(parts)
 
 
@@ -211,7 +250,7 @@ def _load(store: Store, ids: list[str]) -> list[Loaded]:
 def _groups(store: Store, story_id: int | None) -> list[tuple[int | None, list[Article]]]:
     """The independent articles of one story, or of every story (and the unclustered, if any)."""
     ids = [story_id] if story_id is not None else [s.id for s in store.stories()]
-    out = []
+    out: list[tuple[int | None, list[Article]]] = []
     for sid in ids:
         story = store.story(sid)
         if story is None:
@@ -221,21 +260,21 @@ def _groups(store: Store, story_id: int | None) -> list[tuple[int | None, list[A
     return out
 
 
-def quotes_of(store: Store, story_id: int | None = None, speaker: str | None = None) -> list[dict[str, Any]]:
+def quotes_of(store: Store, story_id: int | None = None, speaker: str | None = None) -> list[StoryQuote]:
     """Quotes merged across outlets, story by story (`storyline quotes`)."""
     out = []
     for sid, arts in _groups(store, story_id):
         for q in merge_quotes([(a, store.quotes(a.id)) for a in arts]):
-            if speaker and speaker.lower() not in (q["speaker"] or "").lower():
+            if speaker and speaker.lower() not in (q.speaker or "").lower():
                 continue
-            out.append({"story": sid, **q})
+            out.append(StoryQuote(story=sid, **vars(q)))
     return out
 
 
-def entities_of(store: Store, story_id: int | None = None) -> list[dict[str, Any]]:
+def entities_of(store: Store, story_id: int | None = None) -> list[StoryEntity]:
     """Canonical entities of a story, or of each story (`storyline entities`)."""
     out = []
     for sid, arts in _groups(store, story_id):
         for e in merge_entities([(a, store.mentions(a.id), store.roles(a.id)) for a in arts]):
-            out.append({"story": sid, **e})
+            out.append(StoryEntity(story=sid, **vars(e)))
     return out

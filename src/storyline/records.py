@@ -6,6 +6,7 @@ SQL, the CLI or the models, so every stage can be tested and parallelised on its
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -125,6 +126,9 @@ class AnalyzedArticle:
     quotes: tuple[Quote, ...] = ()
     dates: tuple[DateRef, ...] = ()
     language: str | None = None
+    # vector_key(text) -> unit embedding of each text a dossier may compare (headline, standfirst,
+    # sentences): computed at ingest so that building a dossier only reads
+    text_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,11 @@ class Story:
             "articles": [asdict(a) for a in self.articles],
             "related": list(self.related),
         }
+
+
+def vector_key(text: str) -> str:
+    """The key a text's embedding is stored under (the same words share one vector)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def outlet_label(a: StoryArticle | Article) -> str:

@@ -1,7 +1,8 @@
 """Run the per-article analysis over a batch: one nlp.pipe and one embedding call per batch.
 
-`parse_batch` (spaCy and the rules on its output) and `with_vectors` (the lead embeddings) are
-separate so that an engine can embed one batch on another core while spaCy parses the next;
+`parse_batch` (spaCy and the rules on its output) and `with_vectors` (the embeddings: each
+article's lead, for clustering, and every text a dossier compares, so that dossiers only read)
+are separate so that an engine can embed one batch on another core while spaCy parses the next;
 `analyze_batch` does both.
 """
 
@@ -17,7 +18,7 @@ from storyline.analyze.entities import mentions
 from storyline.analyze.nlp import embed, spacy_nlp
 from storyline.analyze.quotes import extract_quotes
 from storyline.analyze.roles import extract_roles
-from storyline.records import AnalyzedArticle, Article, Sentence
+from storyline.records import AnalyzedArticle, Article, Sentence, vector_key
 
 
 def sentences(doc: object, text: str) -> list[Sentence]:
@@ -74,16 +75,35 @@ def analyze_batch(articles: list[Article]) -> list[AnalyzedArticle]:
     return with_vectors(parse_batch(articles))
 
 
-def leads(analyzed: list[AnalyzedArticle]) -> list[str]:
-    return [lead(a.article, list(a.sentences)) for a in analyzed]
+def dossier_texts(a: AnalyzedArticle) -> list[str]:
+    """The texts of an article a dossier may embed: headline, standfirst and every sentence."""
+    texts = [t.strip() for t in (a.article.title, a.article.standfirst) if t and t.strip()]
+    return texts + [s.text for s in a.sentences]
+
+
+def texts_to_embed(analyzed: list[AnalyzedArticle]) -> list[str]:
+    """Every text of the batch to embed, each once: the leads, then what dossiers compare."""
+    texts = [lead(a.article, list(a.sentences)) for a in analyzed]
+    texts += [t for a in analyzed for t in dossier_texts(a)]
+    return list(dict.fromkeys(texts))
 
 
 def with_vectors(parsed: list[AnalyzedArticle], vectors: Any = None) -> list[AnalyzedArticle]:
-    """The parsed records with their lead embeddings (computed here unless given)."""
+    """The parsed records with their embeddings; `vectors` are those of `texts_to_embed(parsed)`,
+    computed here unless given."""
     if not parsed:
         return []
-    vecs = embed(leads(parsed)) if vectors is None else vectors
-    return [dataclasses.replace(a, vector=tuple(float(x) for x in v)) for a, v in zip(parsed, vecs, strict=True)]
+    texts = texts_to_embed(parsed)
+    vecs = embed(texts) if vectors is None else vectors
+    of = dict(zip(texts, np.asarray(vecs, dtype=np.float32), strict=True))
+    return [
+        dataclasses.replace(
+            a,
+            vector=tuple(float(x) for x in of[lead(a.article, list(a.sentences))]),
+            text_vectors={vector_key(t): of[t] for t in dossier_texts(a)},
+        )
+        for a in parsed
+    ]
 
 
 def parse_batch(articles: list[Article]) -> list[AnalyzedArticle]:

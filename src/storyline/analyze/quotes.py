@@ -427,16 +427,16 @@ def extract_quotes(
             people = [
                 x for x in ctx.mentions if x.label == "PERSON" and tree.start_char <= x.start and x.end <= tree.end_char
             ]
-            m = people[0] if people and len(tree) <= 12 else ctx.mention_at(phrase.start_char, phrase.end_char)
+            who = people[0] if people and len(tree) <= 12 else ctx.mention_at(phrase.start_char, phrase.end_char)
             name = (
-                m.canonical
-                if m is not None
+                who.canonical
+                if who is not None
                 else ctx.by_word([t.text for t in phrase])
                 if phrase[-1].pos_ == "PROPN"
                 else None
             )
             if name:
-                ctx.events.append((v.idx, name, "person" if m is None or m.label == "PERSON" else "body"))
+                ctx.events.append((v.idx, name, "person" if who is None or who.label == "PERSON" else "body"))
     ctx.events.sort()
     out: list[Quote] = []
     prev: Quote | None = None
@@ -472,10 +472,10 @@ def extract_quotes(
         if canonical is None and s.closed:  # '“...” ― Pamela Padilla': a name signed after a dash
             signed = _SIGNED.match(text, s.end + 1, pend)
             if signed:
-                m = ctx.mention_at(signed.start(1), signed.end(1))
+                signer = ctx.mention_at(signed.start(1), signed.end(1))
                 speaker = signed.group(1)
-                canonical = m.canonical if m is not None else ctx.by_word(speaker.split()) or speaker
-                kind = "person" if m is None or m.label == "PERSON" else "body"
+                canonical = signer.canonical if signer is not None else ctx.by_word(speaker.split()) or speaker
+                kind = "person" if signer is None or signer.label == "PERSON" else "body"
                 cued.add(s.start)
         if canonical is None and prev is not None and prev.paragraph == s.paragraph:
             speaker, canonical, cue, kind = prev.speaker_text, prev.speaker, prev.cue, prev.speaker_kind
@@ -500,7 +500,7 @@ def extract_quotes(
         if canonical is None and n_words < 4 and s.closed:  # an open quote runs on into the next paragraph
             continue
         if canonical is not None and kind == "person":
-            role = (roles.get(canonical) or [None])[0]
+            role = next(iter(roles.get(canonical) or []), None)
         q = Quote(
             text=qtext,
             speaker=canonical,
@@ -544,7 +544,7 @@ def _with_intros(
         for q in quotes:
             if carry and q.speaker is None and q.start - ps <= 1:
                 name, kind, cue, said_by = carry
-                role = (ctx.roles.get(name or "") or [None])[0] if kind == "person" else None
+                role = next(iter(ctx.roles.get(name or "") or []), None) if kind == "person" else None
                 q = replace(q, speaker=name, speaker_text=said_by, speaker_kind=kind, speaker_role=role, cue=cue)
             fixed.append(q)
         para = text[ps:pe].rstrip()

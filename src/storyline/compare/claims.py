@@ -23,12 +23,16 @@ from typing import Any
 
 import numpy as np
 
+from storyline.output import Cell, Citation, Cited, ClaimRow, Conflict, ConflictVersion, Part, Status
 from storyline.records import Article, Mention, Sentence, outlet_label
 
 MODEL_PATH = Path(__file__).with_name("claim_pairs.json")
 HEADLINE = -1  # the `sentence` of a claim that is its article's headline
 STANDFIRST = -2  # ... and of one that is its standfirst (the summary under the headline)
-PARTS = {HEADLINE: "headline", STANDFIRST: "standfirst"}  # how each is cited; any other index is "body"
+PARTS: dict[int, Part] = {
+    HEADLINE: "headline",
+    STANDFIRST: "standfirst",
+}  # how each is cited; any other index is "body"
 CANDIDATE = 0.5  # cosine below which a pair is not scored: below it ECB+ 1-35 pairs share an event no more than any two
 CLASH_COSINE = 0.75  # two sentences this alike that give one quantity differently speak of one fact
 CLASH_RATIO = 1.5  # figures further apart than this are more often two different things than one misreported
@@ -405,10 +409,10 @@ def number_conflicts(group: ClaimGroup, outlet_of: Callable[[Claim], str] | None
             if (plain := _plain_count(c)) is not None:
                 counts.setdefault(plain, []).append(c)
         counts = between_outlets(counts, outlet_of)
-        values = sorted(counts)
+        plain_values = sorted(counts)
         if (
-            len(values) > 1
-            and values[-1] / values[0] <= CLASH_RATIO
+            len(plain_values) > 1
+            and plain_values[-1] / plain_values[0] <= CLASH_RATIO
             and not any(set(a.numbers) & set(b.numbers) for a in group.claims for b in group.claims if a is not b)
         ):
             out.append({"kind": "number", "what": "count", "values": counts})
@@ -475,31 +479,38 @@ def date_conflicts(
     return [{"kind": "date", "what": "date", "values": values}] if values else []
 
 
-def _title_sentence(
-    entry: tuple[Article, list[Sentence], list[Mention]], person: str, form: str
-) -> dict[str, Any] | None:
+def _title_sentence(entry: tuple[Article, list[Sentence], list[Mention]], person: str, form: str) -> Cited | None:
     """Where an article gives a person a title: the first sentence (or headline) with both in it."""
     art, sents, mentions = entry
     named = {m.sentence for m in mentions if m.canonical == person}
     for s in sents:
         if form.lower() in s.text.lower() and (s.idx in named or not named):
-            return {"article": art.id, "sentence": s.idx, "part": "body", "text": s.text}
+            return citation(art, s.idx, s.text).cited()
     if art.title and form.lower() in art.title.lower():
-        return {"article": art.id, "sentence": None, "part": "headline", "text": art.title}
+        return citation(art, HEADLINE, art.title).cited()
     return None
 
 
-def citation(art: Article, sentence: int, text: str) -> dict[str, Any]:
+def citation(art: Article, sentence: int, text: str) -> Citation:
     """How a dossier cites a sentence (or HEADLINE / STANDFIRST): article, part, index (None for those), words."""
-    return {
-        "article": art.id,
-        "source": art.source,
-        "outlet": art.outlet,
-        "outlet_label": outlet_label(art),
-        "sentence": None if sentence < 0 else sentence,
-        "part": PARTS.get(sentence, "body"),
-        "text": text,
-    }
+    return Citation(
+        article=art.id,
+        source=art.source,
+        outlet=art.outlet,
+        outlet_label=outlet_label(art),
+        sentence=None if sentence < 0 else sentence,
+        part=PARTS.get(sentence, "body"),
+        text=text,
+    )
+
+
+@dataclass(frozen=True)
+class ClaimsReport:
+    """The corroboration matrix of a story: its columns, its rows (facts) and the conflicts found."""
+
+    outlets: list[str]
+    claims: list[ClaimRow]
+    conflicts: list[Conflict]
 
 
 def claims_report(
@@ -508,7 +519,7 @@ def claims_report(
     roles: list[dict[str, list[str]]],
     stated_dates: dict[tuple[int, int], tuple[str, str]] | None = None,
     built: tuple[list[ClaimGroup], list[Claim]] | None = None,
-) -> dict[str, Any]:
+) -> ClaimsReport:
     """The dossier's `claims`, `matrix` and `conflicts`, most widely reported facts first.
 
     A row is one fact. Its cells say, per outlet, whether the outlet *reports* it, reports only a
@@ -524,8 +535,11 @@ def claims_report(
     def outlet_of(c: Claim) -> str:
         return outlet_label(articles[c.article][0])
 
-    rows = []
-    conflicts = []
+    def cite(c: Claim) -> Citation:
+        return citation(articles[c.article][0], c.sentence, c.text)
+
+    rows: list[ClaimRow] = []
+    conflicts: list[Conflict] = []
     for g in groups:
         by_outlet = {outlet_of(c): c for c in g.claims}
         conflict = number_conflicts(g, outlet_of) + date_conflicts(g, stated_dates or {}, outlet_of)
@@ -539,7 +553,7 @@ def claims_report(
                     minority |= {outlet_of(c) for c in cs}
         related_claims = [c for h in sorted(g.related) for c in groups[h].claims if outlet_of(c) not in by_outlet]
         related_outlets = {outlet_of(c) for c in related_claims}
-        cells = {}
+        cells: dict[str, Cell] = {}
         for outlet in outlets:
             if outlet in minority:
                 cells[outlet] = "contradicts"
@@ -549,39 +563,33 @@ def claims_report(
                 cells[outlet] = "related"
             else:
                 cells[outlet] = "not reported"
-        status = "conflicting" if conflict else ("corroborated" if len(by_outlet) > 1 else "single-source")
+        status: Status = "conflicting" if conflict else ("corroborated" if len(by_outlet) > 1 else "single-source")
         lead = next((c for c in g.claims if c.sentence >= 0), g.claims[0])  # a sentence reads better than a headline
-        row = {
-            "text": lead.text,
-            "status": status,
-            "outlets": sorted(by_outlet),
-            "cells": cells,
-            "sources": [citation(articles[c.article][0], c.sentence, c.text) for c in g.claims],
-            "related_sources": [citation(articles[c.article][0], c.sentence, c.text) for c in related_claims],
-        }
-        rows.append(row)
+        rows.append(
+            ClaimRow(
+                text=lead.text,
+                status=status,
+                outlets=sorted(by_outlet),
+                cells=cells,
+                sources=[cite(c) for c in g.claims],
+                related_sources=[cite(c) for c in related_claims],
+            )
+        )
         for x in conflict:
             conflicts.append(
-                {
-                    "kind": x["kind"],
-                    "about": x["what"],
-                    "claim": lead.text,
-                    "versions": [
-                        {
-                            "value": value,
-                            "outlets": sorted({outlet_of(c) for c in cs}),
-                            "sentences": [
-                                {
-                                    k: v
-                                    for k, v in citation(articles[c.article][0], c.sentence, c.text).items()
-                                    if k != "source"
-                                }
-                                for c in cs
-                            ],
-                        }
+                Conflict(
+                    kind=x["kind"],
+                    about=x["what"],
+                    claim=lead.text,
+                    versions=[
+                        ConflictVersion(
+                            value=value,
+                            outlets=sorted({outlet_of(c) for c in cs}),
+                            sentences=[cite(c).cited() for c in cs],
+                        )
                         for value, cs in sorted(x["values"].items())
                     ],
-                }
+                )
             )
     people: dict[str, dict[str, list[str]]] = {}
     where: dict[tuple[str, str], list[int]] = {}  # (person, outlet) -> article indices
@@ -592,18 +600,16 @@ def claims_report(
     for t in title_conflicts(people):
         versions = []
         for key, by in t["titles"].items():
-            cited = []
+            cited: list[Cited] = []
             for outlet, forms in sorted(by.items()):
                 for i in where.get((t["person"], outlet), []):
                     found = next(
-                        (x for f in sorted(forms) if (x := _title_sentence(articles[i], t["person"], f))), None
+                        (hit for f in sorted(forms) if (hit := _title_sentence(articles[i], t["person"], f))), None
                     )
                     if found:
-                        cited.append({"outlet": articles[i][0].outlet, "outlet_label": outlet, **found})
+                        cited.append(found)
                         break
-            versions.append({"value": key, "outlets": sorted(by), "sentences": cited})
-        conflicts.append(
-            {"kind": "title", "about": t["person"], "claim": f"{t['person']}'s title", "versions": versions}
-        )
-    rows.sort(key=lambda r: (-len(r["outlets"]), r["status"] != "conflicting"))
-    return {"outlets": outlets, "claims": rows, "conflicts": conflicts}
+            versions.append(ConflictVersion(value=key, outlets=sorted(by), sentences=cited))
+        conflicts.append(Conflict(kind="title", about=t["person"], claim=f"{t['person']}'s title", versions=versions))
+    rows.sort(key=lambda r: (-len(r.outlets), r.status != "conflicting"))
+    return ClaimsReport(outlets=outlets, claims=rows, conflicts=conflicts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from storyline.output import EntityRow
 from storyline.records import Article, Mention, outlet_label
 
 
@@ -23,7 +24,7 @@ def _is_slip(m: Mention) -> bool:
 
 def merge_entities(
     articles: list[tuple[Article, list[Mention], dict[str, list[str]]]], min_articles: int = 1
-) -> list[dict[str, Any]]:
+) -> list[EntityRow]:
     """Canonical entities with aliases, roles, articles, outlets and mention counts."""
     full_people: dict[str, set[str]] = {}
     for _art, mentions, _roles in articles:
@@ -66,17 +67,17 @@ def merge_entities(
                     if r not in row["roles"]:
                         row["roles"].append(r)
     out = [
-        {
-            "name": r["name"],
-            "type": r["labels"].most_common(1)[0][0],
-            "aliases": sorted(a for a in r["aliases"] if a != r["name"]),
-            "roles": r["roles"],
-            "articles": r["articles"],
-            "outlets": sorted(r["outlets"]),
-            "mentions": r["mentions"],
-        }
+        EntityRow(
+            name=r["name"],
+            type=r["labels"].most_common(1)[0][0],
+            aliases=sorted(a for a in r["aliases"] if a != r["name"]),
+            roles=r["roles"],
+            articles=r["articles"],
+            outlets=sorted(r["outlets"]),
+            mentions=r["mentions"],
+        )
         for r in rows.values()
         if len(r["articles"]) >= min_articles
     ]
-    out.sort(key=lambda r: (-len(r["outlets"]), -r["mentions"], r["name"]))
+    out.sort(key=lambda r: (-len(r.outlets), -r.mentions, r.name))
     return out

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import Any
 
+from storyline.output import MergedQuote, QuoteSource
 from storyline.records import Article, Quote, outlet_label
 
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
-
-
-def same_quote(a: Quote, b: Quote) -> bool:
-    return _same(a.speaker, _words(a.text), b.speaker, _words(b.text))
 
 
 def _same(speaker_a: str | None, wa: list[str], speaker_b: str | None, wb: list[str]) -> bool:
@@ -38,7 +34,7 @@ def _same(speaker_a: str | None, wa: list[str], speaker_b: str | None, wb: list[
     return matched >= 0.8 * len(short)
 
 
-def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[dict[str, Any]]:
+def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[MergedQuote]:
     """One row per distinct quote, most widely carried first, each with every source."""
     groups: list[list[tuple[Article, Quote]]] = []
     words: list[list[list[str]]] = []  # the words of each group's quotes, split once
@@ -54,39 +50,36 @@ def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[dict[str, 
                 groups.append([(art, q)])
                 words.append([wq])
     out = []
-    for order, g in enumerate(groups):
+    for g in groups:
         _best_art, best = max(g, key=lambda x: (not x[1].partial, x[1].speaker is not None, len(x[1].text)))
         speaker = next((q.speaker for _a, q in g if q.speaker), None)
         role = next((q.speaker_role for _a, q in g if q.speaker == speaker and q.speaker_role), None)
         out.append(
-            {
-                "text": best.text,
-                "speaker": speaker,
-                "speaker_role": role,
-                "speaker_kind": best.speaker_kind,
-                "cue": best.cue,
-                "partial": all(q.partial for _a, q in g),
-                "outlets": sorted({outlet_label(a) for a, _q in g}),
-                "sources": [
-                    {
-                        "article": a.id,
-                        "source": a.source,
-                        "outlet": a.outlet,
-                        "outlet_label": outlet_label(a),
-                        "text": q.text,
-                        "speaker_text": q.speaker_text,
-                        "cue": q.cue,
-                        "partial": q.partial,
-                        "sentence": q.sentence,
-                        "start": q.start,
-                        "end": q.end,
-                    }
+            MergedQuote(
+                text=best.text,
+                speaker=speaker,
+                speaker_role=role,
+                speaker_kind=best.speaker_kind,  # one of the three kinds analyze writes
+                cue=best.cue,
+                partial=all(q.partial for _a, q in g),
+                outlets=sorted({outlet_label(a) for a, _q in g}),
+                sources=[
+                    QuoteSource(
+                        article=a.id,
+                        source=a.source,
+                        outlet=a.outlet,
+                        outlet_label=outlet_label(a),
+                        text=q.text,
+                        speaker_text=q.speaker_text,
+                        cue=q.cue,
+                        partial=q.partial,
+                        sentence=q.sentence,
+                        start=q.start,
+                        end=q.end,
+                    )
                     for a, q in g
                 ],
-                "_order": order,
-            }
+            )
         )
-    out.sort(key=lambda r: (-len(r["outlets"]), r["_order"]))
-    for r in out:
-        del r["_order"]
+    out.sort(key=lambda r: -len(r.outlets))  # stable: first seen first among equals
     return out

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from storyline.compare.claims import Claim, ClaimGroup, build_claims, citation
+from storyline.output import SummarySentence
 from storyline.records import Article, Mention, Quote, Sentence, outlet_label
 
 REDUNDANT = 0.80  # cosine at which a candidate restates an already chosen sentence in other words
@@ -45,7 +45,7 @@ def summarize(
     quotes: list[list[Quote]] | None = None,
     mentions: list[list[Mention]] | None = None,
     facts: tuple[list[ClaimGroup], list[Claim]] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[SummarySentence]:
     """Pick `n_sentences` sentences of distinct facts; each comes with its sources.
 
     `quotes` and `mentions` are per article (parallel to `articles`); `facts` is what
@@ -97,11 +97,12 @@ def summarize(
     chosen.sort(key=lambda i: (-support[i], -score[i]))  # the most widely reported facts first
     out = []
     for i in chosen:
-        c = cands[i]
-        others = [x for x in groups[fact[i]].claims if x.article != c.article] if fact[i] is not None else []
-        sources = [citation(articles[c.article][0], c.sentence.idx, c.sentence.text)]
+        pick = cands[i]
+        f = fact[i]
+        others = [x for x in groups[f].claims if x.article != pick.article] if f is not None else []
+        sources = [citation(articles[pick.article][0], pick.sentence.idx, pick.sentence.text)]
         sources += [citation(articles[x.article][0], x.sentence, x.text) for x in others]  # one claim per article
-        out.append({"text": c.sentence.text, "sources": sources})
+        out.append(SummarySentence(text=pick.sentence.text, sources=sources))
     return out
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from storyline.output import ClaimRow, TimelineEvent
 from storyline.records import DateRef
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIMELINE_CLAIMS = 12  # the most reported claims considered: a timeline longer than a screen is not read
+UNDATED_TOP = 3  # claims this widely reported are placed by their article's date when the text states none
 
 
 def claim_date(sentence: int, published: str | None, dates: list[DateRef]) -> tuple[str | None, str | None]:
@@ -19,25 +21,24 @@ def claim_date(sentence: int, published: str | None, dates: list[DateRef]) -> tu
 
 
 def timeline(
-    claims: list[dict[str, Any]],
-    dated: dict[tuple[str, int], tuple[str | None, str | None]],
-    earlier: list[dict[str, Any]],
-    limit: int = 12,
-) -> list[dict[str, Any]]:
+    claims: list[ClaimRow],
+    dated: dict[tuple[str, int | None], tuple[str | None, str | None]],
+    earlier: list[TimelineEvent],
+    limit: int = TIMELINE_CLAIMS,
+) -> list[TimelineEvent]:
     """Events from the most widely reported claims plus linked stories, oldest first."""
-    events = []
+    events: list[tuple[TimelineEvent, int]] = []
     for order, c in enumerate(claims[:limit]):
-        best = None
-        for src in c["sources"]:
-            date, phrase = dated.get((src["article"], src["sentence"]), (None, None))
+        best: tuple[str, str | None] | None = None
+        for src in c.sources:
+            date, phrase = dated.get((src.article, src.sentence), (None, None))
             if date and (best is None or (phrase and not best[1])):
                 best = (date, phrase)
-        if best and (best[1] or order < 3):  # dated in the text, or among the most reported claims
-            events.append({"date": best[0], "date_text": best[1], "what": c["text"], "status": c["status"],
-                           "sources": c["sources"], "story": None, "_o": order})  # fmt: skip
-    for e in earlier:
-        events.append({**e, "_o": -1})
-    events.sort(key=lambda e: (e["date"], e["_o"]))
-    for e in events:
-        del e["_o"]
-    return events
+        if best and (best[1] or order < UNDATED_TOP):  # dated in the text, or among the most reported claims
+            event = TimelineEvent(
+                date=best[0], date_text=best[1], what=c.text, status=c.status, sources=c.sources, story=None
+            )
+            events.append((event, order))
+    events += [(e, -1) for e in earlier]
+    events.sort(key=lambda e: (e[0].date, e[1]))
+    return [e for e, _o in events]

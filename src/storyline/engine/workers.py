@@ -11,7 +11,7 @@ import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from storyline.analyze.pipeline import leads, parse_batch, with_vectors
+from storyline.analyze.pipeline import parse_batch, texts_to_embed, with_vectors
 from storyline.records import AnalyzedArticle, Article, IngestProblem
 from storyline.stories import dedup
 
@@ -42,7 +42,7 @@ def _failed(art: Article, e: Exception) -> IngestProblem:
 
 
 def complete(items: list[AnalyzedArticle | IngestProblem], vectors: Any = None) -> Analyzed:
-    """Lead vectors (computed here unless given) and the MinHash signature, which runs where the
+    """Embeddings (computed here unless given) and the MinHash signature, which runs where the
     models do: the LSH half of candidate search."""
     parsed = [x for x in items if isinstance(x, AnalyzedArticle)]
     done = iter(with_vectors(parsed, vectors))
@@ -92,7 +92,7 @@ class Analyzer:
 
 
 class InlineAnalyzer(Analyzer):
-    """One worker: spaCy on this thread while the previous batch's leads embed on another core.
+    """One worker: spaCy on this thread while the previous batch embeds on another core.
 
     Torch gets one thread meanwhile: with one per core its threads fight spaCy for the cores and
     the overlap is lost (31 s against 33 s for 300 articles on two cores).
@@ -107,7 +107,7 @@ class InlineAnalyzer(Analyzer):
 
     def submit(self, batch: list[Article]) -> Future[Analyzed]:
         items = parse_each(batch)
-        texts = leads([x for x in items if isinstance(x, AnalyzedArticle)])
+        texts = texts_to_embed([x for x in items if isinstance(x, AnalyzedArticle)])
 
         def finish() -> Analyzed:
             from storyline.analyze.nlp import embed

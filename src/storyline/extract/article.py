@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import re
+from typing import Any
 
 from storyline.extract import dates
 from storyline.extract.boilerplate import Cleaned, clean_text, normalize
@@ -35,7 +36,7 @@ LANGUAGE_MIN_LETTERS = 20
 # half a minute for 200,000 (a 2 MB page of tiny blocks), so a page past this is refused outright.
 MAX_HTML_TAGS = 60_000
 # What trafilatura is asked for: the body only, as much of it as it can find.
-TRAFILATURA_OPTIONS: dict[str, bool] = {"include_comments": False, "include_tables": True, "favor_recall": True}
+TRAFILATURA_OPTIONS: dict[str, Any] = {"include_comments": False, "include_tables": True, "favor_recall": True}
 # When the page's own JSON-LD `articleBody` holds this many times the words trafilatura found (and
 # at least FALLBACK_MIN_GAIN more), trafilatura caught only part of the body: use the publisher's copy.
 # On the extraction benchmark's dev pages JSON-LD bodies run 0.1-1.16x trafilatura's text, never this.
@@ -117,7 +118,7 @@ def _html_to_cleaned(
     gives one (a feed entry's, a JSON record's), is the title: no line of the text is taken for it."""
     import trafilatura
 
-    tags = html.count(b"<" if isinstance(html, bytes) else "<")
+    tags = html.count(b"<") if isinstance(html, bytes) else html.count("<")
     if tags > MAX_HTML_TAGS:
         raise ExtractError(f"{tags:,} tags, more than the {MAX_HTML_TAGS:,} a news page has (not an article page)")
     try:

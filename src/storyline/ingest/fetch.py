@@ -51,7 +51,7 @@ def _resolve(host: str, port: int, allowed: Callable[[str], bool]) -> list[tuple
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as e:
         raise FetchError(f"cannot resolve {host!r} ({e})") from None
-    found = [(family, str(sockaddr[0])) for family, _t, _p, _c, sockaddr in infos]
+    found = [(int(family), str(sockaddr[0])) for family, _t, _p, _c, sockaddr in infos]
     refused = sorted({ip for _f, ip in found if not allowed(ip)})
     if refused:
         raise FetchError(

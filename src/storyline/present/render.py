@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from storyline.output import Dossier, dump
+
 _env = Environment(
     loader=PackageLoader("storyline.present", "templates"),
     autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True, default=False),
@@ -33,7 +35,9 @@ _env.filters["md"] = _md
 _env.filters["safe_url"] = _safe_url
 
 
-def render_dossier(dossier: dict[str, Any], fmt: str) -> str:
+def render_dossier(record: Dossier, fmt: str) -> str:
+    """The dossier as JSON, Markdown or HTML: here, at the edge, the record becomes plain data."""
+    dossier = dump(record)
     if fmt == "json":
         return json.dumps(dossier, ensure_ascii=False, indent=2) + "\n"
     if fmt == "md":

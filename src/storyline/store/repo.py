@@ -104,7 +104,7 @@ class Store:
             if readonly:
                 if not Path(self.path).exists():
                     raise StoreError(f"{self.path}: no such store (run `storyline ingest` first)")
-                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None, timeout=60)
+                self.db = self._open_readonly()
             else:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
@@ -116,6 +116,15 @@ class Store:
             self.db.row_factory = sqlite3.Row
             if not readonly:
                 self._migrate()
+            elif (version := self._version()) != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: store has schema {version}, this storyline reads {SCHEMA_VERSION}"
+                    + (
+                        " (open it once for writing, e.g. `storyline recluster`, to upgrade)"
+                        if version < SCHEMA_VERSION
+                        else ""
+                    )
+                )
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path}: cannot open store: {e}") from None
 
@@ -128,8 +137,29 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _open_readonly(self) -> sqlite3.Connection:
+        """A connection that cannot write. A WAL store in a folder this user may not write (a read-only
+        copy or mount) cannot get its shared-memory file, and is then read as immutable."""
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None, timeout=60)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+        return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, isolation_level=None)
+
     # -- schema -----------------------------------------------------------------------------
+    def _version(self) -> int:
+        try:
+            row = self.db.execute("SELECT version FROM schema_version").fetchone()
+        except sqlite3.OperationalError:  # no such table: a new file
+            return 0
+        return int(row[0]) if row else 0
+
     def _migrate(self) -> None:
+        """Bring the schema up to date; a store that is current is only read (no write lock taken)."""
+        if self._version() == SCHEMA_VERSION:
+            return
         with self.transaction():
             self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = self.db.execute("SELECT version FROM schema_version").fetchone()
@@ -241,6 +271,9 @@ class Store:
         self.db.executemany(
             "INSERT INTO date_refs VALUES (?,?,?,?,?,?)",
             [(art.id, d.phrase, d.start, d.end, d.sentence, d.value) for d in a.dates],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO sentence_vectors VALUES (?, ?)", [(k, _f32(v)) for k, v in a.text_vectors.items()]
         )
         return row is None
 
@@ -646,8 +679,8 @@ class Store:
     def find_articles(self, prefix: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT 5", (prefix + "%",))]
 
-    # -- sentence embeddings cache ------------------------------------------------------------
-    def cached_vectors(self, hashes: list[str]) -> dict[str, np.ndarray]:
+    # -- text embeddings (written with each article, read by dossiers) --------------------------
+    def text_vectors(self, hashes: list[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         for i in range(0, len(hashes), 500):
             chunk = hashes[i : i + 500]
@@ -655,8 +688,3 @@ class Store:
             for r in self.db.execute(f"SELECT hash, vector FROM sentence_vectors WHERE hash IN ({marks})", chunk):
                 out[r[0]] = np.frombuffer(r[1], dtype=np.float32)
         return out
-
-    def cache_vectors(self, items: dict[str, np.ndarray]) -> None:
-        rows = [(h, _f32(v)) for h, v in items.items()]
-        with self.transaction():
-            self.db.executemany("INSERT OR IGNORE INTO sentence_vectors VALUES (?, ?)", rows)

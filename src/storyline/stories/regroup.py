@@ -160,7 +160,7 @@ def pairs(profiles: list[Profile]) -> Pairs:
     norms = np.sqrt(np.asarray(top.multiply(top).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     top = sparse.diags(1.0 / norms) @ top
-    shared = np.asarray((top[i].multiply(top[j])).sum(axis=1)).ravel()  # type: ignore[index]
+    shared = np.asarray((top[i].multiply(top[j])).sum(axis=1)).ravel()
     apart = np.abs(days[i] - days[j]) > WINDOW_DAYS
     return Pairs(i, j, np.column_stack([x, shared]), apart)
 

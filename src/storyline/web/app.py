@@ -37,6 +37,7 @@ from storyline.dossier import article_record, build_dossier, entities_of, quotes
 from storyline.ingest.decode import sniff_binary
 from storyline.ingest.fetch import FetchError, fetch
 from storyline.ingest.paths import DEFAULT_MAX_BYTES, read_one
+from storyline.output import Dossier, dump
 from storyline.records import IngestProblem, RawDocument, StoryArticle, outlet_label
 from storyline.store.repo import Store, StoreError
 
@@ -123,7 +124,7 @@ def create_app(
     env.filters["urlq"] = lambda s: quote(str(s), safe="")
     jobs: dict[str, dict[str, Any]] = {}
     job_slots = threading.BoundedSemaphore(MAX_ACTIVE_JOBS)
-    dossiers: dict[tuple[int, tuple[str, ...]], dict[str, Any]] = {}  # (story, its articles) -> dossier
+    dossiers: dict[tuple[int, tuple[str, ...]], Dossier] = {}  # (story, its articles) -> dossier
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     token = secrets.token_urlsafe(24)  # per server run: a page elsewhere cannot know it
     env.globals["csrf_token"] = token
@@ -206,7 +207,7 @@ def create_app(
             art = s.article(article_id)
             if art is None:
                 raise HTTPException(404, f"no article {article_id}")
-            rec = article_record(art, s.article_extra(article_id))
+            rec = dump(article_record(art, s.article_extra(article_id)))
             rec["outlet_label"] = outlet_label(art)
             rec["sentences"] = [
                 {"idx": x.idx, "paragraph": x.paragraph, "start": x.start, "end": x.end}
@@ -228,7 +229,8 @@ def create_app(
                 for q in s.quotes(article_id)
             ]
             rec["copies"] = s.copies_of(article_id)
-            rec["story_title"] = s.story(rec["story"]).title if rec.get("story") else None
+            story = s.story(rec["story"]) if rec.get("story") else None
+            rec["story_title"] = story.title if story else None
             return rec
 
     def entity_data(name: str) -> dict[str, Any]:
@@ -238,10 +240,10 @@ def create_app(
                 raise HTTPException(404, f"no entity {name!r}")
             # a merged quote takes its speaker from one of its sources: only stories that quote them count
             said = [
-                q
+                dump(q)
                 for sid in s.entity_stories(name, speaking=True)
                 for q in quotes_of(s, sid)
-                if (q["speaker"] or "").lower() == name.lower()
+                if (q.speaker or "").lower() == name.lower()
             ]
             mentioned = [
                 {
@@ -252,12 +254,12 @@ def create_app(
                 }
                 for r in s.entity_sentences(name, limit=200)
             ]
-            merged = [e for sid in story_ids for e in entities_of(s, sid) if e["name"].lower() == name.lower()]
+            merged = [e for sid in story_ids for e in entities_of(s, sid) if e.name.lower() == name.lower()]
             return {
-                "name": merged[0]["name"] if merged else name,  # as the articles spell it, whatever was typed
-                "type": merged[0]["type"] if merged else None,
-                "aliases": sorted({a for e in merged for a in e["aliases"]}),
-                "roles": list(dict.fromkeys(r for e in merged for r in e["roles"])),
+                "name": merged[0].name if merged else name,  # as the articles spell it, whatever was typed
+                "type": merged[0].type if merged else None,
+                "aliases": sorted({a for e in merged for a in e.aliases}),
+                "roles": list(dict.fromkeys(r for e in merged for r in e.roles)),
                 "stories": [{"id": st.id, "title": st.title} for st in s.stories(story_ids)],
                 "said": said,
                 "mentioned": mentioned,
@@ -285,7 +287,7 @@ def create_app(
             next_url="/?" + urlencode({**filters, "page": data["page"] + 1}) if data["page"] < data["pages"] else None,
         )
 
-    def dossier(story_id: int) -> dict[str, Any]:
+    def dossier(story_id: int) -> Dossier:
         """A story's dossier, rebuilt only when its articles change."""
         if not 1 <= story_id <= MAX_STORY_ID:
             raise HTTPException(404, f"no story {story_id}")
@@ -296,8 +298,7 @@ def create_app(
             raise HTTPException(404, f"no story {story_id}")
         key = (story_id, tuple(a.id for a in story.articles))
         if key not in dossiers:
-            # a writable connection, so sentence embeddings are cached in the store for next time
-            with Store(db) as s:
+            with store() as s:  # read-only: the vectors a dossier compares were stored at ingest
                 dossiers[key] = build_dossier(s, story_id)
             if len(dossiers) > 256:
                 dossiers.pop(next(iter(dossiers)))
@@ -305,7 +306,7 @@ def create_app(
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def dossier_page(story_id: int) -> HTMLResponse:
-        return page("dossier_page.html.j2", d=dossier(story_id))
+        return page("dossier_page.html.j2", d=dump(dossier(story_id)))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
@@ -367,7 +368,7 @@ def create_app(
         return stories_data(q, outlet, person, since, until, page)
 
     @app.get("/api/stories/{story_id}", summary="A story's dossier (same JSON as `storyline dossier --format json`)")
-    def api_story(story_id: int) -> dict[str, Any]:
+    def api_story(story_id: int) -> Dossier:
         return dossier(story_id)
 
     @app.get("/api/articles/{article_id}", summary="One article: cleaned text, metadata, entities, quotes, copies")
@@ -440,7 +441,7 @@ def create_app(
             )
         if not job_slots.acquire(blocking=False):
             raise HTTPException(429, f"{MAX_ACTIVE_JOBS} ingest jobs are running already; try again when one ends")
-        job = {"id": uuid.uuid4().hex[:12], "status": "running", "documents": 0, "files": len(uploads),
+        job: dict[str, Any] = {"id": uuid.uuid4().hex[:12], "status": "running", "documents": 0, "files": len(uploads),
                "rejected": rejected, "summary": None, "problems": [], "stories": []}  # fmt: skip
         jobs[job["id"]] = job
         finished = [k for k, j in jobs.items() if j["status"] != "running"]

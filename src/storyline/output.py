@@ -1,0 +1,287 @@
+"""The typed records of storyline's output half: what `compare/` and `dossier.py` return.
+
+They are pydantic models, frozen like the ingest records, so that one definition gives the code
+its types, the JSON of `dossier --format json` (`dump`) and the JSON Schema of dossiers
+(`dossier_schema`): nothing is written twice. They are serialised only at the edge (CLI, web, API,
+templates); inside the pipeline they are attributes, never dict keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_ID = "https://storyline.invalid/schema/dossier-1.json"
+
+Part = Literal["body", "headline", "standfirst"]
+Cell = Literal["reports", "related", "contradicts", "not reported"]
+Status = Literal["corroborated", "single-source", "conflicting"]
+
+_SENTENCE = "Index of the sentence in that article; null when the headline or standfirst is cited."
+_PART = "Whether the citation is a sentence of the text, the headline or the standfirst."
+_LABEL = "Outlet, or 'unknown outlet (FILE)'."
+
+
+class Record(BaseModel):
+    """Frozen, and strict about its fields: a typo in a field name fails where it is made."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Cited(Record):
+    """One sentence (or headline, or standfirst) of one article, as a conflict cites it."""
+
+    article: str = Field(description="Article id.")
+    outlet: str | None
+    outlet_label: str = Field(description=_LABEL)
+    sentence: int | None = Field(description=_SENTENCE)
+    part: Part = Field(description=_PART)
+    text: str = Field(description="That article's sentence.")
+
+
+class Citation(Record):
+    """How a dossier cites a source sentence: the article, where it came from, and the exact words."""
+
+    article: str = Field(description="Article id.")
+    source: str = Field(description="Path or URL the article came from.")
+    outlet: str | None
+    outlet_label: str = Field(description=_LABEL)
+    sentence: int | None = Field(description=_SENTENCE)
+    part: Part = Field(description=_PART)
+    text: str = Field(description="That article's sentence.")
+
+    def cited(self) -> Cited:
+        """The same citation without its source path (as conflicts list them)."""
+        return Cited(**self.model_dump(exclude={"source"}))
+
+
+class ClaimRow(Record):
+    """One fact of the corroboration matrix: which outlets report it, and where."""
+
+    text: str
+    status: Status = Field(
+        description="'corroborated': two or more independent outlets report the fact; "
+        "'conflicting': outlets give it different figures or dates."
+    )
+    outlets: list[str]
+    cells: dict[str, Cell] = Field(
+        description="Outlet -> 'reports' (states this fact), 'related' (states another fact of the same event), "
+        "'contradicts' (gives a conflicting figure or date) or 'not reported': the corroboration matrix row."
+    )
+    sources: list[Citation]
+    related_sources: list[Citation] = Field(
+        description="Sentences of other outlets about the same event, in other detail (the 'related' cells)."
+    )
+
+
+class ConflictVersion(Record):
+    value: float | str
+    outlets: list[str]
+    sentences: list[Cited] = Field(description="The sentences (or headlines) that give this version.")
+
+
+class Conflict(Record):
+    """Outlets that give one fact different figures or dates, or one person different titles."""
+
+    kind: Literal["number", "date", "title"]
+    about: str
+    claim: str
+    versions: list[ConflictVersion]
+
+
+class QuoteSource(Record):
+    """One outlet's printing of a quote."""
+
+    article: str
+    source: str
+    outlet: str | None
+    outlet_label: str = Field(description=_LABEL)
+    text: str = Field(description="The quote as this outlet printed it.")
+    speaker_text: str | None = Field(
+        description="The words naming the speaker in this article ('she', 'the senior Tory')."
+    )
+    cue: str | None
+    partial: bool
+    sentence: int = Field(description="Index of the sentence in that article.")
+    start: int = Field(description="Character offset of the quoted words in the article text.")
+    end: int
+
+
+class MergedQuote(Record):
+    """One distinct quote, once, with every outlet that carried it."""
+
+    text: str
+    speaker: str | None = Field(description="Canonical name of the person or body quoted.")
+    speaker_role: str | None
+    speaker_kind: Literal["person", "body", "other"]
+    cue: str | None = Field(description="'said', 'told Sky News', 'warned', ...")
+    partial: bool = Field(description="A quoted fragment inside reported speech.")
+    outlets: list[str]
+    sources: list[QuoteSource] = Field(min_length=1)
+
+
+class StoryQuote(MergedQuote):
+    """A merged quote with the story it belongs to (`storyline quotes`)."""
+
+    story: int | None
+
+
+class EntityRow(Record):
+    """One real person, body or place of a story, merged across outlets."""
+
+    name: str
+    type: str = Field(description="spaCy label: PERSON, ORG, GPE, LOC, NORP, FAC or EVENT.")
+    aliases: list[str]
+    roles: list[str] = Field(
+        description="Roles and affiliations the articles give, e.g. 'chair, Foreign Affairs Committee'."
+    )
+    articles: list[str]
+    outlets: list[str]
+    mentions: int
+
+
+class StoryEntity(EntityRow):
+    """An entity row with the story it belongs to (`storyline entities`)."""
+
+    story: int | None
+
+
+class TimelineEvent(Record):
+    date: str
+    date_text: str | None = Field(description="The words that state the date, if the sentence has them.")
+    what: str
+    status: Status | Literal["related story"]
+    sources: list[Citation]
+    story: int | None = Field(description="Set for events of a linked story.")
+
+
+class SummarySentence(Record):
+    text: str
+    sources: list[Citation] = Field(min_length=1)
+
+
+class RelatedStory(Record):
+    id: int
+    title: str
+    first_date: str | None
+    relation: Literal["earlier", "later", "related"]
+
+
+class StoryHeader(Record):
+    id: int
+    title: str
+    first_date: str | None = Field(
+        description="Earliest known publication date (ISO 8601); null when no article states one."
+    )
+    last_date: str | None
+    outlets: list[str] = Field(
+        description="Independent outlets (syndicated copies are not counted). "
+        "An article without a known outlet counts as 'unknown outlet (FILE)'."
+    )
+    article_count: int
+    independent_count: int = Field(description="Articles that are not near-duplicate copies of another.")
+    related: list[RelatedStory] = Field(description="Stories of the same storyline.")
+
+
+class StoryRef(Record):
+    id: int
+    title: str
+
+
+class SentenceSpan(Record):
+    idx: int
+    paragraph: int
+    start: int
+    end: int
+
+
+class ArticleRecord(Record):
+    """One article as `storyline show --json` prints it."""
+
+    id: str
+    source: str
+    url: str | None
+    title: str | None
+    outlet: str | None
+    byline: str | None
+    published: str | None
+    published_note: str | None = Field(description="How a date not printed in full was obtained.")
+    dateline: str | None
+    standfirst: str | None
+    photo_credits: list[str]
+    language: str | None
+    version: int | None
+    copy_of: str | None = Field(description="Id of the article this one is a near-duplicate of.")
+    story: int | None
+    text: str = Field(description="Cleaned body; paragraphs separated by a blank line.")
+
+
+class DossierArticle(ArticleRecord):
+    outlet_label: str = Field(description=_LABEL)
+    copy_similarity: float | None
+    sentences: list[SentenceSpan] = Field(
+        description="Sentence boundaries as character offsets into text; summary sources cite them by idx."
+    )
+
+
+class Comparison(Record):
+    """What `storyline compare` shows: the matrix, conflicts, differences and timeline of a story."""
+
+    story: StoryRef
+    differences: str = Field(
+        description="The 'Where outlets differ' paragraph: conflicts and notable single-source claims."
+    )
+    claims: list[ClaimRow] = Field(
+        description="Facts aligned across outlets (one row per fact, headlines included), most widely reported first."
+    )
+    matrix_outlets: list[str] = Field(description="Columns of the corroboration matrix.")
+    conflicts: list[Conflict]
+    timeline: list[TimelineEvent] = Field(description="Events in date order, the linked earlier stories included.")
+
+
+class Dossier(Record):
+    """One story: its articles from several outlets, the entities they share, and an extractive
+    summary whose every sentence cites the articles that report it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    schema_uri: str = Field(SCHEMA_ID, alias="$schema")
+    generated_at: str = Field(description="UTC time the dossier was built (ISO 8601).")
+    story: StoryHeader
+    summary: list[SummarySentence] = Field(
+        description="Extractive summary: each sentence is quoted exactly from its first source."
+    )
+    differences: str = Field(
+        description="The 'Where outlets differ' paragraph: conflicts and notable single-source claims."
+    )
+    claims: list[ClaimRow] = Field(
+        description="Facts aligned across outlets (one row per fact, headlines included), most widely reported first."
+    )
+    matrix_outlets: list[str] = Field(description="Columns of the corroboration matrix.")
+    conflicts: list[Conflict]
+    timeline: list[TimelineEvent] = Field(description="Events in date order, the linked earlier stories included.")
+    quotes: list[MergedQuote] = Field(
+        description="Who said what: each distinct quote once, with every outlet that carried it."
+    )
+    entities: list[EntityRow] = Field(
+        description="People, organisations and places of the story, one row per real entity, "
+        "merged across outlets (most widely reported first)."
+    )
+    articles: list[DossierArticle]
+
+
+def dump(record: BaseModel, include: set[str] | None = None) -> Any:
+    """A record as plain JSON data (the edge: CLI, web, API users who want dicts, templates)."""
+    return record.model_dump(mode="json", by_alias=True, include=include)
+
+
+def dossier_schema() -> dict[str, Any]:
+    """The JSON Schema of dossiers, generated from `Dossier` (`storyline schema` prints it)."""
+    schema = Dossier.model_json_schema(by_alias=True, mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "storyline dossier",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
