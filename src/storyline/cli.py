@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from storyline.settings import SETTINGS as S
+
 DEFAULT_DB = os.environ.get("STORYLINE_DB", "storyline.db")
 
 EPILOG = """\
@@ -361,6 +363,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from storyline.settings import described
+
+    rows = described()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    width = max(len(r["name"]) for r in rows)
+    stage = None
+    for r in rows:
+        if r["stage"] != stage:
+            stage = r["stage"]
+            print(f"{'' if stage == rows[0]['stage'] else chr(10)}[{stage}]")
+        print(f"  {r['name']:<{width}}  {r['value']!s:<10}  {r['why']}")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from storyline.output import dossier_schema
 
@@ -398,7 +417,10 @@ def build_parser() -> argparse.ArgumentParser:
     def ingest_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive), globs, or - for stdin")
         sp.add_argument(
-            "--batch-size", type=_positive, default=32, help="articles analysed and committed together (default 32)"
+            "--batch-size",
+            type=_positive,
+            default=S.batch_size,
+            help=f"articles analysed and committed together (default {S.batch_size})",
         )
         sp.add_argument(
             "--max-bytes",
@@ -484,7 +506,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("story", type=int, metavar="STORY_ID")
     db_arg(sp)
     sp.add_argument("--all", action="store_true", help="also list claims only one outlet reports")
-    sp.add_argument("--limit", type=_positive, default=40, help="at most this many claims (default 40)")
+    sp.add_argument(
+        "--limit", type=_positive, default=S.compare_rows, help=f"at most this many claims (default {S.compare_rows})"
+    )
     sp.add_argument(
         "--json", action="store_true", help="claims, matrix outlets, conflicts and the differences paragraph"
     )
@@ -496,7 +520,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(sp)
     sp.add_argument("--format", "-f", choices=("md", "json", "html"), default="md")
     sp.add_argument("-o", "--output", help="file to write (default: standard output)")
-    sp.add_argument("--sentences", type=_positive, default=5, help="summary length in sentences (default 5)")
+    sp.add_argument(
+        "--sentences", type=_positive, default=S.summary_sentences,
+        help=f"summary length in sentences (default {S.summary_sentences})",
+    )  # fmt: skip
     sp.set_defaults(func=cmd_dossier)
 
     sp = sub.add_parser("recluster", help="re-examine every story at once: merge split events, split wrong joins",
@@ -513,7 +540,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_args(sp)
     sp.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder for the dossiers")
     db_arg(sp, default=None)
-    sp.add_argument("--sentences", type=_positive, default=5, help="summary length in sentences (default 5)")
+    sp.add_argument(
+        "--sentences", type=_positive, default=S.summary_sentences,
+        help=f"summary length in sentences (default {S.summary_sentences})",
+    )  # fmt: skip
     sp.set_defaults(func=cmd_run)
 
     sp = sub.add_parser("serve", help="browse stories, dossiers, articles and entities in a local web app",
@@ -527,7 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     sp.add_argument("--port", type=_positive, default=8000)
     sp.add_argument(
-        "--max-upload", type=_positive, default=5_000_000, help="largest file the ingest page accepts (bytes)"
+        "--max-upload", type=_positive, default=S.max_upload_bytes, help="largest file the ingest page accepts (bytes)"
     )
     sp.add_argument(
         "--allowed-host", action="append", default=[], metavar="NAME",
@@ -541,6 +571,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("schema", help="print the JSON Schema of dossiers")
     sp.set_defaults(func=cmd_schema)
+
+    sp = sub.add_parser(
+        "settings", help="every threshold and limit storyline decides by, with why it has its value",
+        description="The thresholds and limits of every stage (src/storyline/settings.py), each with the "
+        "reason for its value. Levels learned from the dev data live in the model files instead.",
+    )  # fmt: skip
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_settings)
     return p
 
 

@@ -32,6 +32,7 @@ from storyline.output import (
     TimelineEvent,
 )
 from storyline.records import Article, Mention, Sentence, Story, outlet_label, vector_key
+from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store
 
 Loaded = tuple[Article, dict[str, Any], list[Sentence], list[Mention]]  # an article with what the store adds
@@ -168,7 +169,9 @@ def compare_story(store: Store, story_id: int, embed: Embed | None = None) -> Co
     return Comparison(story=StoryRef(id=story.id, title=story.title), **vars(compared))
 
 
-def build_dossier(store: Store, story_id: int, summary_sentences: int = 5, embed: Embed | None = None) -> Dossier:
+def build_dossier(
+    store: Store, story_id: int, summary_sentences: int = S.summary_sentences, embed: Embed | None = None
+) -> Dossier:
     """A story's dossier, from what the store holds (it reads only; `embed` defaults to the stored vectors)."""
     story = store.story(story_id)
     if story is None:
@@ -210,7 +213,7 @@ def build_dossier(store: Store, story_id: int, summary_sentences: int = 5, embed
     )
 
 
-def differences(report: ClaimsReport, single: int = 3) -> str:
+def differences(report: ClaimsReport, single: int = S.differences_single) -> str:
     """The "Where outlets differ" paragraph: conflicts first, then notable single-source claims."""
     parts = []
     for c in report.conflicts:

@@ -88,7 +88,9 @@ class Settings:
     copy_threshold: float = setting(
         0.7, "estimated Jaccard of 5-word shingles above which an article is a copy: rewrites of wire copy", "stories"
     )
-    minhash_permutations: int = setting(128, "MinHash signature length", "stories")
+    minhash_permutations: int = setting(
+        128, "MinHash signature length: estimates Jaccard within about 0.04 at 0.7", "stories"
+    )
     lsh_bands: int = setting(32, "32 bands x 4 rows: pairs above Jaccard ~0.5 share a band", "stories")
     shingle_words: int = setting(5, "words per shingle for copy detection", "stories")
     regroup_floor: float = setting(
@@ -151,7 +153,7 @@ class Settings:
     job_history: int = setting(50, "finished jobs remembered for their pages", "web")
     dossier_cache: int = setting(256, "dossiers kept in memory by the server; the oldest goes first", "web")
     max_upload_bytes: int = setting(5_000_000, "largest upload the server takes (--max-upload)", "web")
-    max_upload_files: int = setting(20, "files per upload", "web")
+    max_upload_files: int = setting(20, "files per upload: a day's coverage of one story fits", "web")
 
 
 SETTINGS = Settings()

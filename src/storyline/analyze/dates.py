@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from storyline.lexicon import MONTHS, NUMBER_WORDS, WEEKDAYS
 from storyline.records import DateRef
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"]  # fmt: skip
-_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-        "nine": 9, "ten": 10, "twenty": 20}  # fmt: skip
+_WEEKDAYS = WEEKDAYS
+_MONTHS = MONTHS
+_NUM = {"a": 1, "an": 1, **NUMBER_WORDS}  # "a week ago"
 _RX = re.compile(
     r"\b(?P<p>(?:(?:on|last|next|this|from|until|by|since)\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|today|tonight|this morning|this afternoon|this evening|yesterday|tomorrow"

@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from storyline.lexicon import HONORIFICS, OFFICES
 from storyline.records import Mention
 
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+# Honorifics and offices before a name are not part of it ("Prime Minister Rishi Sunak" -> "Rishi Sunak").
 TITLES = re.compile(
-    r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|lord|lady|president|vice president|prime minister"
-    r"|premier|chancellor|senator|sen|rep|gov|governor|mayor|judge|justice|king|queen|prince|princess|councillor|cllr"
-    r"|gen|general|col|colonel|capt|captain|rev|reverend|pope|sheikh|rabbi|imam|minister|secretary)\.?\s+)+",
-    re.I,
+    r"^(?:(?:" + "|".join(sorted(HONORIFICS | {"mx", "professor"}) + list(OFFICES)) + r")\.?\s+)+", re.I
 )
 _POSSESSIVE = re.compile(r"[’']s?$")
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from storyline.lexicon import HE_HONORIFICS, HONORIFICS, SHE_HONORIFICS
 from storyline.records import Mention, Quote
 
 SPEECH = frozenset(
@@ -64,8 +65,8 @@ SPEECH = frozenset(f for b in (*SPEECH, *_MORE_SPEECH) for f in _forms(b)) | SPE
 PRONOUNS = {"he", "she", "they", "i", "we"}
 _TO_LISTENER = {"told", "tell", "tells", "telling", "asked", "ask", "asks", "asking", "urged", "urge", "urges"}
 # "Mr Reilly" is a he and "Ms Solheim" a she: enough to skip a speaker "he said" cannot mean
-_GENDERED_TITLE = re.compile(r"\b(?:(Mr|Sir|Lord)|(Mrs|Ms|Miss|Dame|Lady))\.?\s+$")
-TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "president"}
+_GENDERED_TITLE = re.compile(rf"\b(?:({'|'.join(HE_HONORIFICS)})|({'|'.join(SHE_HONORIFICS)}))\.?\s+$")
+TITLE_WORDS = HONORIFICS | {"professor", "president"}  # not part of a name a speaker is known by
 ROLE_HEADS = {
     "executive", "director", "chair", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman", "minister",
     "secretary", "officer", "leader", "chief", "head", "manager", "owner", "lawyer", "judge", "inspector", "mp", "mayor",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from storyline.lexicon import HONORIFICS
 from storyline.records import Mention
 
 ROLE_WORDS = frozenset(
@@ -23,7 +24,7 @@ ROLE_WORDS = frozenset(
 )
 NORMAL = {"chairman": "chair", "chairwoman": "chair", "chairperson": "chair", "spokesman": "spokesperson",
           "spokeswoman": "spokesperson", "advisor": "adviser"}  # fmt: skip
-TITLES = {"mr", "mrs", "ms", "miss", "sir", "dame", "dr", "lord", "lady", "prof"}
+TITLES = HONORIFICS
 _APPOS = re.compile(r"^,\s+(?:the\s+|a\s+|an\s+)?(?P<r>[^,.;:“”\"()]{3,90}?)\s*(?:,|\.|$)")
 _OF = re.compile(r"^(?P<pre>.*?)\b(?P<role>\w+)\s+of\s+(?:the\s+)?(?P<org>.+)$")
 

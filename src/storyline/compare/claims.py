@@ -23,8 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from storyline.lexicon import NUMBER_WORDS
 from storyline.output import Cell, Citation, Cited, ClaimRow, Conflict, ConflictVersion, Part, Status
 from storyline.records import Article, Mention, Sentence, outlet_label
+from storyline.settings import SETTINGS as S
 
 MODEL_PATH = Path(__file__).with_name("claim_pairs.json")
 HEADLINE = -1  # the `sentence` of a claim that is its article's headline
@@ -33,10 +35,10 @@ PARTS: dict[int, Part] = {
     HEADLINE: "headline",
     STANDFIRST: "standfirst",
 }  # how each is cited; any other index is "body"
-CANDIDATE = 0.5  # cosine below which a pair is not scored: below it ECB+ 1-35 pairs share an event no more than any two
-CLASH_COSINE = 0.75  # two sentences this alike that give one quantity differently speak of one fact
-CLASH_RATIO = 1.5  # figures further apart than this are more often two different things than one misreported
-LINK = 0.35  # every two claims of one fact are at least this alike, so a chain of near matches joins no two facts
+CANDIDATE = S.claim_candidate
+CLASH_COSINE = S.clash_cosine
+CLASH_RATIO = S.clash_ratio
+LINK = S.claim_link
 FEATURES = (
     "cosine",
     "cosine_squared",
@@ -52,8 +54,7 @@ _STOP = frozenset(
     "their his her he she they we said says told would will could after before over about into than more most also "
     "not no new one two three".split()
 )
-_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-            "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}  # fmt: skip
+_WORDNUM = NUMBER_WORDS
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "tn": 1e12,
           "trillion": 1e12}  # fmt: skip
 _CURRENCY = {"$": "$", "us$": "$", "usd": "$", "£": "£", "gbp": "£", "€": "€", "eur": "€", "¥": "¥", "a$": "A$",

@@ -18,8 +18,9 @@ import numpy as np
 from storyline.compare.claims import Claim, ClaimGroup, build_claims, citation
 from storyline.output import SummarySentence
 from storyline.records import Article, Mention, Quote, Sentence, outlet_label
+from storyline.settings import SETTINGS as S
 
-REDUNDANT = 0.80  # cosine at which a candidate restates an already chosen sentence in other words
+REDUNDANT = S.summary_redundant
 _QUOTED = re.compile(r"[“\"‘][^”\"’]{12,}[”\"’]")  # a quotation of a few words or more
 
 
@@ -41,7 +42,7 @@ def _unattributed(sentence: Sentence, quotes: list[Quote] | None) -> bool:
 def summarize(
     articles: list[tuple[Article, list[Sentence]]],
     embed: Callable[[list[str]], np.ndarray],
-    n_sentences: int = 5,
+    n_sentences: int = S.summary_sentences,
     quotes: list[list[Quote]] | None = None,
     mentions: list[list[Mention]] | None = None,
     facts: tuple[list[ClaimGroup], list[Claim]] | None = None,
@@ -62,7 +63,9 @@ def summarize(
         Candidate(i, s)
         for i, (_art, sents) in enumerate(articles)
         for s in sents
-        if 6 <= len(s.text.split()) <= 60 and _balanced(s.text) and not _unattributed(s, quotes[i] if quotes else None)
+        if S.summary_min_words <= len(s.text.split()) <= S.summary_max_words
+        and _balanced(s.text)
+        and not _unattributed(s, quotes[i] if quotes else None)
     ]
     if not cands:
         cands = [Candidate(i, s) for i, (_a, sents) in enumerate(articles) for s in sents]
@@ -84,7 +87,7 @@ def summarize(
     support = np.array([outlets(f, False) for f in fact])  # outlets reporting the fact
     echoed = np.array([outlets(f, True) for f in fact])  # ... or the same event in other detail
     position = np.array([1.0 / (1 + c.sentence.idx) for c in cands])
-    score = central * (1 + 0.5 * (echoed - 1)) + 0.4 * position  # news leads come first
+    score = central * (1 + S.summary_echo_weight * (echoed - 1)) + S.summary_lead_weight * position
     chosen: list[int] = []
     for i in np.argsort(-score, kind="stable"):
         if len(chosen) >= n_sentences:

@@ -6,10 +6,11 @@ import re
 
 from storyline.output import ClaimRow, TimelineEvent
 from storyline.records import DateRef
+from storyline.settings import SETTINGS as S
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-TIMELINE_CLAIMS = 12  # the most reported claims considered: a timeline longer than a screen is not read
-UNDATED_TOP = 3  # claims this widely reported are placed by their article's date when the text states none
+TIMELINE_CLAIMS = S.timeline_claims
+UNDATED_TOP = S.timeline_undated_top
 
 
 def claim_date(sentence: int, published: str | None, dates: list[DateRef]) -> tuple[str | None, str | None]:

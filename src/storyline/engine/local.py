@@ -24,6 +24,7 @@ from storyline.extract import ExtractError, extract
 from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
 from storyline.ingest.decode import scrub
 from storyline.records import AnalyzedArticle, Article, IngestProblem, RawDocument, StoryState
+from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store, StoreError
 from storyline.stories import cluster, dedup
 
@@ -133,7 +134,7 @@ def ingest(
     store: Store,
     paths: Iterable[str],
     *,
-    batch_size: int = 32,
+    batch_size: int = S.batch_size,
     max_bytes: int = DEFAULT_MAX_BYTES,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,

@@ -16,6 +16,7 @@ from storyline.extract import dates
 from storyline.extract.boilerplate import Cleaned, clean_text, normalize
 from storyline.ingest.decode import NotText, decode, scrub, scrub_all
 from storyline.records import Article, RawDocument
+from storyline.settings import SETTINGS as S
 
 
 class ExtractError(ValueError):
@@ -24,24 +25,17 @@ class ExtractError(ValueError):
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its parse errors become our one-line reasons
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
-# The longest long-reads run to about 60,000 characters; spaCy's parser needs memory in proportion
-# to a text's length and refuses a million outright.
-MAX_TEXT_CHARS = 200_000
+MAX_TEXT_CHARS = S.max_text_chars
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_B = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Language identification reads the start of the body; below this many letters it does not guess.
-LANGUAGE_SAMPLE_CHARS = 3000
-LANGUAGE_MIN_LETTERS = 20
-# The largest page of the extraction benchmark's dev half has about 3,200 tags; trafilatura needs
-# half a minute for 200,000 (a 2 MB page of tiny blocks), so a page past this is refused outright.
-MAX_HTML_TAGS = 60_000
+LANGUAGE_SAMPLE_CHARS = S.language_sample_chars
+LANGUAGE_MIN_LETTERS = S.language_min_letters
+MAX_HTML_TAGS = S.max_html_tags
 # What trafilatura is asked for: the body only, as much of it as it can find.
 TRAFILATURA_OPTIONS: dict[str, Any] = {"include_comments": False, "include_tables": True, "favor_recall": True}
-# When the page's own JSON-LD `articleBody` holds this many times the words trafilatura found (and
-# at least FALLBACK_MIN_GAIN more), trafilatura caught only part of the body: use the publisher's copy.
-# On the extraction benchmark's dev pages JSON-LD bodies run 0.1-1.16x trafilatura's text, never this.
-FALLBACK_RATIO = 1.5
-FALLBACK_MIN_GAIN = 100
+# A page's own JSON-LD `articleBody` far longer than trafilatura's text: use the publisher's copy.
+FALLBACK_RATIO = S.jsonld_fallback_ratio
+FALLBACK_MIN_GAIN = S.jsonld_fallback_min_gain
 _JSONLD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.I | re.S)
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "dd", "dt", "figcaption", "td"}
 

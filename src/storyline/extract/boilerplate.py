@@ -28,6 +28,7 @@ from storyline.extract.metadata import (
     photo_credits,
     split_dateline,
 )
+from storyline.settings import SETTINGS as S
 
 _WIDGETS = re.compile(
     r"^(?:advertisement|advert|ad|sponsored(?: content)?|promoted(?: content)?|story continues below(?: advertisement)?"
@@ -58,7 +59,7 @@ _WIDGET_PHRASES = re.compile(
 _LINK_TEASER = regex.compile(
     r"\[(?:VIDEO|VIDEOS|INSIGHT|REACTION|PICTURES|PICS|POLL|LIVE|LATEST|REVEAL|ANALYSIS)\]\W*$", regex.I
 )
-_CAPS_TEASER_MIN_WORDS = 4
+_CAPS_TEASER_MIN_WORDS = S.caps_teaser_min_words
 # Lines after which only comment threads, share bars and link lists follow.
 _SECTION_END = re.compile(
     r"^(?:share or comment on this article|comments? \(?\d+\)?|\(?\d+\)? comments?|join the conversation|log in to comment"
@@ -112,20 +113,13 @@ _WEEKDAY_IN_TEXT = re.compile(
 _BOILERPLATE = frozenset({"widget", "outlet line", "reader appeal", "date line"})
 # What an uncredited caption may stand beside: other captions and lines printed twice.
 _CAPTION_BESIDE = frozenset({"photo caption", "repeated line", "pull quote"})
-# Below this many words, text with no sentence in it is a leftover, not an article (a table or a list
-# that is an article runs longer).
-_MIN_WORDS_WITHOUT_SENTENCE = 10
-# The longest headlines (tabloid ones) run to about 40 words.
-_HEADLINE_MAX_WORDS = 40
-# A first block ending in a full stop with this many words is the lead sentence, not a headline.
-_LEAD_SENTENCE_WORDS = 14
-# A "By ..." line is a byline only when short: "By contrast, the country ..." is a sentence.
-_BYLINE_MAX_WORDS = 12
-# A pull quote is a sentence or clause: shorter lines inside a longer one are labels and list items.
-_PULL_QUOTE_MIN_WORDS = 8
-# A line printed again apart from its twin is dropped from this length up: copies of whole body
-# paragraphs are long, while recipe steps and interview questions that recur are short.
-_REPEAT_MIN_WORDS = 12
+# Word counts that tell lines apart (settings.py says why each has its value).
+_MIN_WORDS_WITHOUT_SENTENCE = S.min_words_without_sentence
+_HEADLINE_MAX_WORDS = S.headline_max_words
+_LEAD_SENTENCE_WORDS = S.lead_sentence_words
+_BYLINE_MAX_WORDS = S.byline_max_words
+_PULL_QUOTE_MIN_WORDS = S.pull_quote_min_words
+_REPEAT_MIN_WORDS = S.repeat_min_words
 
 
 def normalize(line: str) -> str:

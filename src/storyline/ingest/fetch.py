@@ -18,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-FETCH_DEADLINE_S = 60.0  # a whole fetch, all hops and reads: a server trickling bytes is cut off
-FETCH_READ_TIMEOUT_S = 20.0  # one read, within the deadline
-MAX_REDIRECTS = 5
+from storyline.settings import SETTINGS as S
+
+FETCH_DEADLINE_S = S.fetch_deadline_s
+FETCH_READ_TIMEOUT_S = S.fetch_read_timeout_s
+MAX_REDIRECTS = S.max_redirects
 _CHUNK = 64 * 1024
 
 

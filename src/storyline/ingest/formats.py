@@ -14,6 +14,7 @@ from typing import Any
 
 from storyline.ingest.decode import scrub, scrub_all
 from storyline.records import IngestProblem, RawDocument
+from storyline.settings import SETTINGS as S
 
 Item = RawDocument | IngestProblem
 _SURROGATE_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|(\d{1,10}));")
@@ -25,10 +26,8 @@ def _no_surrogate(m: re.Match[bytes]) -> bytes:
     return b"&#xfffd;" if 0xD800 <= code <= 0xDFFF else m.group(0)
 
 
-# A WARC record's payload, uncompressed, may be this large (a news page is well under 5 MB); the
-# records of one file together may unpack to WARC_FILE_FACTOR times the ingest size limit.
-WARC_RECORD_MAX_BYTES = 20_000_000
-WARC_FILE_FACTOR = 4
+WARC_RECORD_MAX_BYTES = S.warc_record_max_bytes
+WARC_FILE_FACTOR = S.warc_file_factor
 
 
 def read_jsonl(source: str, data: bytes) -> Iterator[Item]:

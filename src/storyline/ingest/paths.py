@@ -12,8 +12,9 @@ from pathlib import Path
 from storyline.ingest.decode import sniff_binary
 from storyline.ingest.formats import Item, jsonl_line, read_feed, read_jsonl, read_warc
 from storyline.records import IngestProblem, RawDocument
+from storyline.settings import SETTINGS as S
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = S.max_bytes
 TEXT_EXT = {".txt", ".text", ".md", ""}
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
 JSONL_EXT = {".jsonl", ".ndjson", ".json"}
@@ -120,7 +121,7 @@ def read_one(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Iter
 
 
 STREAMED = (".jsonl", ".ndjson", ".jsonlines")
-STREAM_FROM = 8_000_000  # smaller JSON Lines files are read whole, like every other input
+STREAM_FROM = S.stream_jsonl_from
 
 
 def _streamable(p: str) -> bool:

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.records import AnalyzedArticle, StoryState
+from storyline.settings import SETTINGS as S
 
-JOIN_THRESHOLD = 0.35
-LINK_THRESHOLD = 0.30
-WINDOW_DAYS = 4
-MAX_KEYS = 25
+JOIN_THRESHOLD = S.join_threshold
+LINK_THRESHOLD = S.link_threshold
+WINDOW_DAYS = S.window_days
+MAX_KEYS = S.max_keys
+EMBEDDING_WEIGHT = S.embedding_weight  # a weight, not a threshold, though it has JOIN_THRESHOLD's value
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def score(
     cos = float(f.vector @ s.centroid)
     a, na = weights or _weights(f, dfs, n_docs)
     if not s.keys or not na:
-        return 0.35 * cos
+        return EMBEDDING_WEIGHT * cos
     unseen = idf(0, n_docs)
     tf = 1 + np.log(np.fromiter(s.keys.values(), dtype=np.float64, count=len(s.keys)))
     nb2 = float(tf @ tf) * unseen * unseen
@@ -91,7 +93,7 @@ def score(
             nb2 += w * w * (i * i - unseen * unseen)
             dot += x * w * i
     ent = dot / (na * math.sqrt(nb2)) if nb2 > 0 else 0.0
-    return 0.35 * cos + 0.65 * ent
+    return EMBEDDING_WEIGHT * cos + (1 - EMBEDDING_WEIGHT) * ent
 
 
 def days_outside(date: str | None, s: StoryState) -> int:

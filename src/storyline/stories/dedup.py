@@ -13,12 +13,13 @@ import numpy as np
 from datasketch import MinHash
 
 from storyline.records import Article
+from storyline.settings import SETTINGS as S
 
-NUM_PERM = 128
-BANDS = 32  # 32 bands x 4 rows: pairs above Jaccard ~0.5 share a band with high probability
+NUM_PERM = S.minhash_permutations
+BANDS = S.lsh_bands
 ROWS = NUM_PERM // BANDS
-SHINGLE = 5
-COPY_THRESHOLD = 0.7  # estimated Jaccard of 5-word shingles; rewrites of wire copy sit above this
+SHINGLE = S.shingle_words
+COPY_THRESHOLD = S.copy_threshold
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[bytes]:

@@ -21,15 +21,17 @@ from pathlib import Path
 
 import numpy as np
 
+from storyline.settings import SETTINGS as S
+
 MODEL_PATH = Path(__file__).with_name("pairs.json")
 FEATURES = ("lead", "keys", "names", "words", "neighbours")
-WINDOW_DAYS = 4  # articles further apart than this are never one event (same rule as cluster.py)
-FLOOR = 0.05  # pairs below this probability are not kept: they cannot lift an average to the join level
-NEIGHBOURS = 6  # nearest articles (itself included) compared by `neighbours`: a small multi-outlet story
-NEIGHBOUR_MIN = 0.2  # a weaker neighbour says nothing: in a small store every article is everyone's neighbour
-MAX_COMPONENT = 4000  # articles in one dense matrix (8 bytes x this squared, twice): about 250 MB
-CANDIDATE = 0.1  # keys cosine under which a pair is not scored (ECB+ F1 0.914 at 0.05, 0.912 at 0.1; 5k articles: 1.5 GB, not 3.7)
-BLOCK = 1024  # rows of the similarity matrix held at once: memory stays BLOCK x articles
+WINDOW_DAYS = S.window_days  # the same rule as cluster.py
+FLOOR = S.regroup_floor
+NEIGHBOURS = S.regroup_neighbours
+NEIGHBOUR_MIN = S.regroup_neighbour_min
+MAX_COMPONENT = S.regroup_max_component
+CANDIDATE = S.regroup_candidate
+BLOCK = S.regroup_block
 _WORD = re.compile(r"[^\W_]{3,}|\d[\d.,]*\d|\d")
 
 

@@ -39,11 +39,12 @@ from storyline.ingest.fetch import FetchError, fetch
 from storyline.ingest.paths import DEFAULT_MAX_BYTES, read_one
 from storyline.output import Dossier, dump
 from storyline.records import IngestProblem, RawDocument, StoryArticle, outlet_label
+from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store, StoreError
 
-PAGE_SIZE = 100  # stories per page of the list: a 10k-article store has thousands
-MAX_ACTIVE_JOBS = 2  # ingest jobs running at once; more are refused (429) until one ends
-JOB_HISTORY = 50  # finished jobs remembered for their pages; older ones are forgotten
+PAGE_SIZE = S.page_size
+MAX_ACTIVE_JOBS = S.max_active_jobs
+JOB_HISTORY = S.job_history
 MAX_STORY_ID = 2**63 - 1  # SQLite's largest integer: a larger id is simply not a story
 UPLOAD_EXT = (".txt", ".text", ".html", ".htm", ".html.gz", ".htm.gz", ".jsonl", ".ndjson", ".json", ".xml", ".rss",
               ".atom", ".warc", ".warc.gz")  # fmt: skip
@@ -98,8 +99,8 @@ def allowed_host_names(bind: str, extra: Iterable[str] = ()) -> frozenset[str]:
 
 def create_app(
     db: str,
-    max_upload_bytes: int = 5_000_000,
-    max_files: int = 20,
+    max_upload_bytes: int = S.max_upload_bytes,
+    max_files: int = S.max_upload_files,
     host: str = "127.0.0.1",
     allowed_hosts: Iterable[str] = (),
     allow_private_urls: bool = False,
@@ -300,7 +301,7 @@ def create_app(
         if key not in dossiers:
             with store() as s:  # read-only: the vectors a dossier compares were stored at ingest
                 dossiers[key] = build_dossier(s, story_id)
-            if len(dossiers) > 256:
+            if len(dossiers) > S.dossier_cache:
                 dossiers.pop(next(iter(dossiers)))
         return dossiers[key]
 
