@@ -36,11 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from variants import OUTLETS, originals, variants
 
 from storyline.dossier import build_dossier
-from storyline.engine.local import place
 from storyline.engine.workers import local_analyzer
 from storyline.extract import extract
 from storyline.records import AnalyzedArticle, RawDocument
 from storyline.store.repo import Store
+from storyline.stories.placement import place
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 

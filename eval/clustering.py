@@ -25,12 +25,12 @@ from stories import load
 from storyline.analyze import analyze_batch
 from storyline.analyze.nlp import embed
 from storyline.analyze.pipeline import lead
-from storyline.engine.local import place
 from storyline.engine.recluster import recluster
 from storyline.extract import extract
 from storyline.ingest import read_sources
 from storyline.records import AnalyzedArticle, IngestProblem
 from storyline.store.repo import Store
+from storyline.stories.placement import place
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "samples" / "seeds"
 

@@ -110,8 +110,8 @@ def sentence_keys(doc: ecb.EcbDoc, a: AnalyzedArticle) -> dict[int, Key]:
 
 def grouped(analyzed: list[AnalyzedArticle]) -> tuple[dict[str, int], dict[str, str]]:
     """storyline's story of each file and, for copies, the file they copy."""
-    from storyline.engine.local import place
     from storyline.engine.recluster import recluster
+    from storyline.stories.placement import place
 
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "ecb.db") as store:
         with store.transaction():

@@ -62,7 +62,7 @@ def ari(pred: dict[str, object], gold: dict[str, str]) -> float:
 
 def storyline_run(analyzed: list[AnalyzedArticle], recluster: bool, names: list[str]) -> dict[str, object]:
     """Story of each file; a file storyline refused is alone."""
-    from storyline.engine.local import place
+    from storyline.stories.placement import place
 
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "ecb.db") as store:
         with store.transaction():

@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT / "eval"))
 import ecb  # noqa: E402
 import ecb_clusters  # noqa: E402
 
-from storyline.engine.local import place  # noqa: E402
 from storyline.engine.recluster import profiles, recluster  # noqa: E402
 from storyline.store.repo import Store  # noqa: E402
 from storyline.stories import regroup  # noqa: E402
+from storyline.stories.placement import place  # noqa: E402
 
 TARGET_PRECISION = 0.95
 LINK_SAME_TOPIC = 0.9

@@ -16,17 +16,15 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from storyline.engine.recluster import AUTO_MAX_ARTICLES, recluster
 from storyline.engine.workers import Analyzed, Analyzer, local_analyzer
 from storyline.extract import ExtractError, extract
 from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
 from storyline.ingest.decode import scrub
-from storyline.records import AnalyzedArticle, Article, IngestProblem, RawDocument, StoryState
+from storyline.records import Article, IngestProblem, RawDocument
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store, StoreError
-from storyline.stories import cluster, dedup
+from storyline.stories.placement import place
 
 
 @dataclass
@@ -61,73 +59,10 @@ class IngestReport:
         return ", ".join(parts) + f"; {len(self.stories)} stories touched{regrouped}"
 
 
-def place(store: Store, a: AnalyzedArticle, sig: tuple[int, ...] | None = None) -> tuple[str, int | None]:
-    """Store one analyzed article and put it into a story (inside the caller's transaction).
-
-    Returns what happened ("new", "copy", "version" or "unchanged") and the story it went to.
-    `sig` is the article's MinHash signature when a worker already computed it.
-    """
-    art = a.article
-    if store.has_content(art.content_hash):  # another process stored it while we were analysing
-        return "unchanged", store.story_of(art.id)
-    sig = sig or dedup.signature(art.text)
-    bands = dedup.band_keys(sig)
-    f = cluster.features(a)
-    if not store.save_article(a, sig, f.keys):
-        store.add_bands(art.id, bands)
-        return "version", store.story_of(art.id)
-    copy = dedup.find_copy(sig, store.copy_candidates(bands, exclude=art.id))
-    store.add_bands(art.id, bands)
-    store.count_keys(f.keys)
-    if copy is not None:
-        original, similarity = copy
-        story = store.story_of(original)
-        old = store.article(original)
-        if story is not None and old is not None:
-            if dedup.new_is_original(art, old):  # the wire copy arrived after a reprint of it
-                store.mark_copy(original, art.id, similarity)
-            else:
-                store.mark_copy(art.id, original, similarity)
-            store.add_member(art.id, story, similarity)
-            return "copy", story
-    dfs, n_docs = store.key_dfs(list(f.keys))
-    keys = [k for k, _ in cluster.top_keys(f, dfs, n_docs)]
-    decision = cluster.decide(f, store.story_candidates(keys), dfs, n_docs)
-    if decision.join is not None:
-        story_id = decision.join
-        store.add_member(art.id, story_id, decision.score)
-        state = cluster.add(store.story_state(story_id), f)
-        store.save_story(state, _title(store, state, art))
-    else:
-        story_id = store.save_story(cluster.new_state(0, f), art.title or a.sentences[0].text[:120])
-        store.add_member(art.id, story_id, decision.score)
-    for other, score in decision.links:
-        store.link(story_id, other, score)
-    return "new", story_id
-
-
 def _reason(e: BaseException) -> str:
     """An exception as a one-line reason, short and printable."""
     text = " ".join(str(e).split())[:100]
     return scrub(f"{type(e).__name__}: {text}" if text else type(e).__name__)
-
-
-def _headline_penalty(title: str | None) -> float:
-    """Tabloid-style headlines make poor story titles: quotes up front, shouting, great length."""
-    if not title:
-        return 9.0
-    shouting = sum(1 for w in title.split() if len(w) > 2 and w.isupper())
-    return 0.1 * (title[:1] in "‘'\"“") + 0.05 * shouting + 0.1 * (len(title) > 110)
-
-
-def _title(store: Store, state: StoryState, art: Article) -> str:
-    """The story's name: the headline of its most central member, preferring sober headlines."""
-    members = store.member_vectors(state.id)
-    if not members:
-        return art.title or ""
-    centroid = state.centroid
-    best = max(members, key=lambda m: float(np.dot(m[2], centroid)) - _headline_penalty(m[1]))
-    return best[1] or art.title or ""
 
 
 def ingest(

@@ -17,6 +17,7 @@ from storyline.records import StoryState
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store
 from storyline.stories import regroup
+from storyline.stories.placement import story_title
 
 # Ingest ends with a regroup up to this many stored articles (bench/recluster.py: 2.9 s at 1k,
 # 8.4 s at 5k, 29 s at 10k, 66 s and 4.4 GB at 20k); above it, `storyline recluster` does it when asked.
@@ -72,8 +73,6 @@ def recluster(store: Store, model: regroup.PairModel | None = None) -> Recluster
 
 
 def _recluster(store: Store, model: regroup.PairModel | None) -> ReclusterReport:
-    from storyline.engine.local import _title
-
     rows = store.grouping_rows()
     by_id = {r["id"]: r for r in rows}
     groups, links = regroup.group(profiles(rows), model)
@@ -139,7 +138,7 @@ def _recluster(store: Store, model: regroup.PairModel | None) -> ReclusterReport
     for sid, (state, members) in zip(ids, stories, strict=True):
         final = StoryState(sid, state.vector_sum, state.n, state.keys, state.first_date, state.last_date)
         first = store.article(members[0])
-        store.save_story(final, _title(store, final, first) if first else "")
+        store.save_story(final, story_title(store, final, first) if first else "")
     return ReclusterReport(
         articles=len(rows),
         before=len(old_members),
