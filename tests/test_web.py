@@ -162,6 +162,26 @@ def test_uploads_are_type_and_size_checked(server):
     assert r.status_code == 400 and "larger than" in r.text
 
 
+def test_uploads_take_every_type_ingest_reads(server):
+    """The web has no list of its own: a Markdown or gzipped JSON Lines upload is read like a file."""
+    import gzip
+
+    base, _db = server
+    h = write_headers(base)
+    text = "Harbour ferry fares rise\n\nFerry fares across the harbour rise by a fifth from Monday, the operator said."
+    line = json.dumps({"title": "Pier lights fixed", "text": "The pier lights were repaired on Tuesday after a storm."})
+    files = [("files", ("notes.md", text.encode(), "text/markdown")),
+             ("files", ("feed.jsonl.gz", gzip.compress(line.encode() + b"\n"), "application/gzip"))]  # fmt: skip
+    job = httpx.post(base + "/api/ingest", files=files, headers=h).json()
+    assert job["rejected"] == [] and job["files"] == 2
+    for _ in range(600):
+        job = httpx.get(f"{base}/api/jobs/{job['id']}").json()
+        if job["status"] != "running":
+            break
+        time.sleep(0.2)
+    assert job["status"] == "done" and "2 ingested" in job["summary"], job
+
+
 def test_untrusted_text_never_runs(server, page):
     """Payloads in titles, outlets, quotes, entity names and URLs are shown as text, never run."""
     base, _db = server

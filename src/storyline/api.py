@@ -7,17 +7,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from storyline.output import Dossier, StoryEntity, StoryQuote
+from storyline.output import Comparison, Dossier, StoryEntity, StoryQuote
 from storyline.records import Article, Story
 
 
 class Storyline:
-    """A store opened for reading and ingesting."""
+    """A store opened for ingesting and reading; every read goes through the read layer
+    (`storyline.reads.Reader`), the same one the CLI and the web use."""
 
     def __init__(self, db: str | Path = "storyline.db") -> None:
+        from storyline.reads import Reader
         from storyline.store.repo import Store
 
         self.store = Store(db)
+        self.reader = Reader(self.store)
 
     def ingest(self, paths: str | Iterable[str], **options: Any) -> Any:
         from storyline.engine.local import ingest
@@ -33,36 +36,33 @@ class Storyline:
         return recluster(self.store)
 
     def stories(self) -> builtins.list[Story]:
-        return self.store.stories()
+        return self.reader.stories()
 
     def story(self, story_id: int) -> Story | None:
         """A story by id; the id of a story merged into another by recluster finds that one."""
-        resolved = self.store.resolve_story(story_id)
-        return self.store.story(resolved) if resolved is not None else None
+        return self.reader.story(story_id)
 
     def article(self, article_id: str) -> Article | None:
-        return self.store.article(article_id)
+        return self.reader.article(article_id)
 
     def articles(self, story: int | None = None) -> builtins.list[Article]:
-        return [a for i in self.store.article_ids(story) if (a := self.store.article(i)) is not None]
+        return self.reader.articles(story)
 
     def dossier(self, story_id: int, **options: Any) -> Dossier:
         """A story's dossier as a typed record; `storyline.output.dump(d)` gives the JSON of `dossier --format json`."""
-        from storyline.dossier import build_dossier
+        return self.reader.dossier(story_id, **options)
 
-        return build_dossier(self.store, story_id, **options)
+    def compare(self, story_id: int) -> Comparison:
+        """The corroboration matrix, conflicts and timeline of a story (as `storyline compare --json`)."""
+        return self.reader.comparison(story_id)
 
     def quotes(self, story: int | None = None, speaker: str | None = None) -> builtins.list[StoryQuote]:
         """Who said what, merged across outlets (the records `storyline quotes --json` prints)."""
-        from storyline.dossier import quotes_of
-
-        return quotes_of(self.store, story, speaker)
+        return self.reader.quotes(story, speaker)
 
     def entities(self, story: int | None = None) -> builtins.list[StoryEntity]:
         """Canonical entities with aliases and roles (the records `storyline entities --json` prints)."""
-        from storyline.dossier import entities_of
-
-        return entities_of(self.store, story)
+        return self.reader.entities(story)
 
     def close(self) -> None:
         self.store.close()

@@ -34,11 +34,23 @@ def _err(msg: str) -> None:
     print(f"storyline: {msg}", file=sys.stderr)
 
 
-def _store(db: str, readonly: bool = False) -> Any:
+def _reader(db: str) -> Any:
+    """The read layer on a read-only connection (every command that only shows something)."""
+    from storyline.reads import Reader
+    from storyline.store.repo import StoreError
+
+    try:
+        return Reader.open(db)
+    except StoreError as e:
+        raise CliError(str(e)) from None
+
+
+def _store(db: str) -> Any:
+    """The store opened for writing (ingest, run, recluster)."""
     from storyline.store.repo import Store, StoreError
 
     try:
-        return Store(db, readonly=readonly)
+        return Store(db)
     except StoreError as e:
         raise CliError(str(e)) from None
 
@@ -112,8 +124,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    with _store(args.db, readonly=True) as store:
-        stories = store.stories()
+    with _reader(args.db) as reader:
+        stories = reader.stories()
     if args.json:
         print(json.dumps([s.to_dict() for s in stories], ensure_ascii=False, indent=2))
         return 0
@@ -132,33 +144,24 @@ def cmd_stories(args: argparse.Namespace) -> int:
     return 0
 
 
-def _article_json(store: Any, article_id: str) -> dict[str, Any]:
-    from storyline.dossier import article_record
+def cmd_articles(args: argparse.Namespace) -> int:
     from storyline.output import dump
 
-    art = store.article(article_id)
-    return dump(article_record(art, store.article_extra(article_id)))
-
-
-def cmd_articles(args: argparse.Namespace) -> int:
-    with _store(args.db, readonly=True) as store:
-        story = _story_id(store, args.story)
-        if story is not None and store.story(story) is None:
+    with _reader(args.db) as reader:
+        if args.story is not None and reader.story(args.story) is None:
             raise CliError(f"no story {args.story} in {args.db}")
-        ids = store.article_ids(story)
-        if args.json:
-            print(json.dumps([_article_json(store, i) for i in ids], ensure_ascii=False, indent=2))
-            return 0
-        for i in ids:
-            a = store.article(i)
-            extra = store.article_extra(i)
-            copy = f" (copy of {extra['copy_of']})" if extra.get("copy_of") else ""
-            print(f"{a.id}\t{(a.published or '')[:10]:10}\t{a.outlet or '-'}\t{a.title or '(untitled)'}{copy}")
+        records = [reader.article_record(a.id) for a in reader.articles(args.story)]
+    if args.json:
+        print(json.dumps([dump(r) for r in records], ensure_ascii=False, indent=2))
+        return 0
+    for r in records:
+        copy = f" (copy of {r.copy_of})" if r.copy_of else ""
+        print(f"{r.id}\t{(r.published or '')[:10]:10}\t{r.outlet or '-'}\t{r.title or '(untitled)'}{copy}")
     return 0
 
 
-def _resolve_article(store: Any, ref: str) -> str:
-    found = store.find_articles(ref)
+def _resolve_article(reader: Any, ref: str) -> str:
+    found = reader.find_articles(ref)
     if not found:
         raise CliError(f"no article {ref!r} (see `storyline articles`)")
     if len(found) > 1 and ref not in found:
@@ -167,12 +170,14 @@ def _resolve_article(store: Any, ref: str) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _store(args.db, readonly=True) as store:
-        aid = _resolve_article(store, args.article)
+    from storyline.output import dump
+
+    with _reader(args.db) as reader:
+        aid = _resolve_article(reader, args.article)
         if args.raw:
-            sys.stdout.buffer.write(store.article(aid).raw)
+            sys.stdout.buffer.write(reader.article(aid).raw)
             return 0
-        rec = _article_json(store, aid)
+        rec = dump(reader.article_record(aid))
     if args.json:
         print(json.dumps(rec, ensure_ascii=False, indent=2))
         return 0
@@ -188,16 +193,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _story_id(store: Any, story_id: int | None) -> int | None:
-    """The story an id names now (a story merged by recluster answers for its old id)."""
-    return None if story_id is None else (store.resolve_story(story_id) or story_id)
-
-
-def _dossier(store: Any, story_id: int, sentences: int) -> Any:
-    from storyline.dossier import build_dossier
-
+def _dossier(reader: Any, story_id: int, sentences: int) -> Any:
     try:
-        return build_dossier(store, store.resolve_story(story_id) or story_id, summary_sentences=sentences)
+        return reader.dossier(story_id, sentences)  # a story merged by recluster answers for its old id
     except KeyError:
         raise CliError(f"no story {story_id} (see `storyline stories`)") from None
 
@@ -205,8 +203,8 @@ def _dossier(store: Any, story_id: int, sentences: int) -> Any:
 def cmd_dossier(args: argparse.Namespace) -> int:
     from storyline.present import render_dossier
 
-    with _store(args.db, readonly=True) as store:
-        text = render_dossier(_dossier(store, args.story, args.sentences), args.format)
+    with _reader(args.db) as reader:
+        text = render_dossier(_dossier(reader, args.story, args.sentences), args.format)
     if args.output and args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -217,6 +215,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from storyline.present import render_dossier, render_index
+    from storyline.reads import Reader
 
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
@@ -228,11 +227,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     index = []
     # `run` writes the store anyway; its last connection being a writer folds the WAL back into the file
     with _store(db) as store:
-        stories = store.stories()
+        reader = Reader(store)
+        stories = reader.stories()
         show = not args.quiet and sys.stderr.isatty()
         with _progress(show, "writing dossiers") as cb:
             for s in stories:
-                dossier = _dossier(store, s.id, args.sentences)
+                dossier = _dossier(reader, s.id, args.sentences)
                 files = {fmt: f"story-{s.id}.{fmt}" for fmt in ("md", "html", "json")}
                 for fmt, name in files.items():
                     (out / name).write_text(render_dossier(dossier, fmt), encoding="utf-8")
@@ -247,12 +247,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
-    from storyline.dossier import quotes_of
     from storyline.output import dump
 
-    with _store(args.db, readonly=True) as store:
+    with _reader(args.db) as reader:
         try:
-            quotes = quotes_of(store, _story_id(store, args.story), args.speaker)
+            quotes = reader.quotes(args.story, args.speaker)
         except KeyError as e:
             raise CliError(f"{e.args[0]} in {args.db}") from None
     if args.json:
@@ -268,12 +267,11 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    from storyline.dossier import entities_of
     from storyline.output import dump
 
-    with _store(args.db, readonly=True) as store:
+    with _reader(args.db) as reader:
         try:
-            entities = entities_of(store, _story_id(store, args.story))
+            entities = reader.entities(args.story)
         except KeyError as e:
             raise CliError(f"{e.args[0]} in {args.db}") from None
     if args.json:
@@ -291,12 +289,11 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """The corroboration matrix on a terminal: claims down, outlets across."""
-    from storyline.dossier import compare_story
     from storyline.output import dump
 
-    with _store(args.db, readonly=True) as store:
+    with _reader(args.db) as reader:
         try:
-            d = compare_story(store, store.resolve_story(args.story) or args.story)
+            d = reader.comparison(args.story)
         except KeyError:
             raise CliError(f"no story {args.story} (see `storyline stories`)") from None
     if args.json:

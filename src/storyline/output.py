@@ -271,6 +271,90 @@ class Dossier(Record):
     articles: list[DossierArticle]
 
 
+class StoryArticleRow(Record):
+    id: str
+    source: str
+    outlet: str | None
+    published: str | None
+    title: str | None
+    copy_of: str | None
+
+
+class StoryRow(Record):
+    """A story as `storyline stories --json` lists it, with the web list's sparkline."""
+
+    id: int
+    title: str
+    first_date: str | None
+    last_date: str | None
+    outlets: list[str]
+    articles: list[StoryArticleRow]
+    related: list[int]
+    sparkline: str = Field(description="Articles per day across the story's span, as SVG polyline points.")
+
+
+class StoryList(Record):
+    """One page of the filtered story list (`/api/stories`)."""
+
+    stories: list[StoryRow]
+    total: int
+    page: int
+    pages: int
+    outlets: list[str] = Field(description="Outlets the list can be filtered by.")
+    people: list[str] = Field(description="People the list can be filtered by.")
+
+
+class ArticleMark(Record):
+    """An entity mention in an article's text (character offsets)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    name: str = Field(description="The canonical name the mention resolves to.")
+
+
+class ArticleQuoteMark(Record):
+    """A quote in an article's text (character offsets)."""
+
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    cue: str | None
+    partial: bool
+
+
+class ArticlePage(ArticleRecord):
+    """One article with what analysis found in it (`/api/articles/ID`)."""
+
+    outlet_label: str = Field(description=_LABEL)
+    sentences: list[SentenceSpan]
+    entities: list[ArticleMark]
+    quotes: list[ArticleQuoteMark]
+    copies: list[str] = Field(description="Ids of the articles that are near-duplicates of this one.")
+    story_title: str | None
+
+
+class Mentioned(Record):
+    article: str
+    outlet: str = Field(description=_LABEL)
+    sentence: int
+    text: str
+
+
+class EntityPage(Record):
+    """Everything said by and about one person or body (`/api/entities/NAME`)."""
+
+    name: str
+    type: str | None
+    aliases: list[str]
+    roles: list[str]
+    stories: list[StoryRef]
+    said: list[StoryQuote] = Field(description="Quotes storyline attributes to this entity.")
+    mentioned: list[Mentioned] = Field(description="Sentences that name it, once per article and sentence.")
+
+
 def dump(record: BaseModel, include: set[str] | None = None) -> Any:
     """A record as plain JSON data (the edge: CLI, web, API users who want dicts, templates)."""
     return record.model_dump(mode="json", by_alias=True, include=include)

@@ -92,10 +92,11 @@ class Analyzer:
 
 
 class InlineAnalyzer(Analyzer):
-    """One worker: spaCy on this thread while the previous batch embeds on another core.
+    """One worker: spaCy on this thread while the previous batch embeds on another.
 
-    Torch gets one thread meanwhile: with one per core its threads fight spaCy for the cores and
-    the overlap is lost (31 s against 33 s for 300 articles on two cores).
+    Torch keeps a thread per core. When only the leads were embedded, one thread was faster (31 s
+    against 33 s for 300 articles on two cores); now that every sentence is embedded at ingest,
+    embedding is the larger half and one thread makes it the bottleneck (35 s against 30 s for 150).
     """
 
     def __init__(self) -> None:
@@ -103,7 +104,6 @@ class InlineAnalyzer(Analyzer):
 
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-embed")
         self._threads = torch.get_num_threads()
-        torch.set_num_threads(1)
 
     def submit(self, batch: list[Article]) -> Future[Analyzed]:
         items = parse_each(batch)

@@ -9,6 +9,7 @@ and to 127.0.0.1 for the connection. A whole fetch has one deadline and one size
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import ipaddress
 import socket
@@ -16,8 +17,11 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
+from storyline.ingest.paths import read_one
+from storyline.records import IngestProblem, RawDocument
 from storyline.settings import SETTINGS as S
 
 FETCH_DEADLINE_S = S.fetch_deadline_s
@@ -150,3 +154,20 @@ def _read(
         if size > max_bytes:
             raise FetchError(f"{url}: larger than {max_bytes / 1e6:.0f} MB")
         chunks.append(chunk)
+
+
+def fetch_documents(url: str, max_bytes: int, allow_private: bool = False) -> list[RawDocument | IngestProblem]:
+    """A page or feed fetched under the address rules, read into documents that keep its URL."""
+    got = fetch(url, max_bytes=max_bytes, allow_private=allow_private)
+    ctype = got.content_type.lower()
+    ext = ".html" if "html" in ctype else ".xml" if ("xml" in ctype or "rss" in ctype or "atom" in ctype) else ""
+    path = urlsplit(got.url).path
+    name = got.url if PurePosixPath(path).suffix or not ext else got.url.rstrip("/") + "#" + ext  # typed by name
+    out: list[RawDocument | IngestProblem] = []
+    for item in read_one(name, got.data, S.max_bytes):
+        if isinstance(item, RawDocument) and item.source == name:
+            item = dataclasses.replace(item, source=got.url, url=item.url or got.url)
+        elif isinstance(item, IngestProblem) and item.source == name:
+            item = dataclasses.replace(item, source=got.url)
+        out.append(item)
+    return out

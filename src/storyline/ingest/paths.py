@@ -19,6 +19,16 @@ TEXT_EXT = {".txt", ".text", ".md", ""}
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml"}
 JSONL_EXT = {".jsonl", ".ndjson", ".json"}
 FEED_EXT = {".rss", ".atom", ".xml", ".feed"}
+WARC_EXT = {".warc"}
+# Every extension ingest reads by name (any of them may also be gzipped); the web's uploads use it too.
+INPUT_EXT = tuple(sorted((TEXT_EXT - {""}) | HTML_EXT | JSONL_EXT | FEED_EXT | WARC_EXT))
+
+
+def accepts(name: str) -> bool:
+    """Whether ingest reads a file of this name by its extension (`report.json`, `crawl.warc.gz`)."""
+    lower = name.lower()
+    stem = lower[:-3] if lower.endswith(".gz") else lower
+    return Path(stem).suffix in INPUT_EXT
 
 
 def expand(paths: Iterable[str], follow_symlinks: bool = False) -> Iterator[str | IngestProblem]:

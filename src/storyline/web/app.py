@@ -1,4 +1,5 @@
-"""`storyline serve`: a local web app over the store. Routes only; the stages do the work.
+"""`storyline serve`: a local web app over the store. Routes only: the views come from the read
+layer (`storyline.reads`), ingest jobs from `web/jobs.py`, URL fetching from `ingest/fetch.py`.
 
 Pages are rendered on the server with Jinja2 (autoescaped: scraped text is untrusted) and use a
 little vendored JavaScript; every page's data is also under /api/. Each request opens its own
@@ -14,15 +15,10 @@ URLs it fetches must lead to public addresses unless started with --allow-privat
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import ipaddress
 import itertools
 import re
 import secrets
-import threading
-import uuid
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,47 +29,20 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Red
 from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from storyline.dossier import article_record, build_dossier, entities_of, quotes_of
-from storyline.ingest.decode import sniff_binary
-from storyline.ingest.fetch import FetchError, fetch
-from storyline.ingest.paths import DEFAULT_MAX_BYTES, read_one
-from storyline.output import Dossier, dump
-from storyline.records import IngestProblem, RawDocument, StoryArticle, outlet_label
+from storyline.output import ArticlePage, Dossier, EntityPage, StoryList, dump
+from storyline.reads import Reader
 from storyline.settings import SETTINGS as S
-from storyline.store.repo import Store, StoreError
+from storyline.store.repo import StoreError
+from storyline.web.jobs import IngestJobs, JobRefused, public, upload_name
 
 PAGE_SIZE = S.page_size
-MAX_ACTIVE_JOBS = S.max_active_jobs
-JOB_HISTORY = S.job_history
 MAX_STORY_ID = 2**63 - 1  # SQLite's largest integer: a larger id is simply not a story
-UPLOAD_EXT = (".txt", ".text", ".html", ".htm", ".html.gz", ".htm.gz", ".jsonl", ".ndjson", ".json", ".xml", ".rss",
-              ".atom", ".warc", ".warc.gz")  # fmt: skip
 CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 
 def _safe_url(url: object) -> str | None:
     s = str(url or "")
     return s if re.match(r"^https?://", s, re.I) else None
-
-
-def _sparkline(dates: list[str | None], width: int = 120, height: int = 24) -> str:
-    """Articles per day across the story's span, as the points of an SVG polyline."""
-    days = sorted(d[:10] for d in dates if d)
-    if not days:
-        return ""
-    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
-    if first == last:
-        return f"0,{height / 2:.1f} {width},{height / 2:.1f}"  # one day: a level line
-    span = (last - first).days
-    counts = Counter(days)
-    top = max(counts.values())
-    pts = []
-    for i in range(span + 1):
-        day = (first + dt.timedelta(days=i)).isoformat()
-        x = i * width / span
-        y = height - 2 - (counts.get(day, 0) / top) * (height - 4)
-        pts.append(f"{x:.1f},{y:.1f}")
-    return " ".join(pts)
 
 
 def _host_name(host_header: str) -> str:
@@ -123,9 +92,7 @@ def create_app(
     )
     env.filters["safe_url"] = _safe_url
     env.filters["urlq"] = lambda s: quote(str(s), safe="")
-    jobs: dict[str, dict[str, Any]] = {}
-    job_slots = threading.BoundedSemaphore(MAX_ACTIVE_JOBS)
-    dossiers: dict[tuple[int, tuple[str, ...]], Dossier] = {}  # (story, its articles) -> dossier
+    jobs = IngestJobs(db, max_upload_bytes, max_files, allow_private_urls)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     token = secrets.token_urlsafe(24)  # per server run: a page elsewhere cannot know it
     env.globals["csrf_token"] = token
@@ -154,9 +121,9 @@ def create_app(
                 403, "missing or wrong token: send the form from /ingest, or X-Storyline-Token (GET /api/token)"
             )
 
-    def store() -> Store:
+    def reader() -> Reader:
         try:
-            return Store(db, readonly=True)
+            return Reader.open(db)  # each request its own read-only connection
         except StoreError as e:
             raise HTTPException(503, str(e)) from None
 
@@ -164,107 +131,47 @@ def create_app(
         html = env.get_template(name).render(web=True, **ctx)
         return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"})
 
-    # -- data -------------------------------------------------------------------------------
+    # -- data: the read layer's views, cached where a view is costly -------------------------
     facets: dict[str, Any] = {}  # outlets and people for the filters, kept until the store changes
+    dossiers: dict[tuple[int, tuple[str, ...]], Dossier] = {}  # (story, its articles) -> dossier
 
     def stories_data(
         q: str | None, outlet: str | None, person: str | None, since: str | None, until: str | None, page_no: int = 1
-    ) -> dict[str, Any]:
-        """One page of the filtered story list, newest first; only that page's members are loaded."""
-        with store() as s:
-            keep: set[int] | None = None
-            if q:
-                keep = s.stories_with(article_ids=s.search(q))
-            if outlet or person:
-                found = s.stories_with(outlet=outlet or None, person=person or None)
-                keep = found if keep is None else keep & found
-            index = [
-                (sid, first, last, n)
-                for sid, first, last, n in s.story_index()
-                if (keep is None or sid in keep)
-                and not (since and (last or "")[:10] < since)
-                and not (until and (first or "9999")[:10] > until)
-            ]
-            index.sort(key=lambda r: (r[2] or "", r[3]), reverse=True)
-            pages = max(1, -(-len(index) // PAGE_SIZE))
-            page_no = min(max(1, page_no), pages)
-            shown = index[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
-            order = {sid: k for k, (sid, *_rest) in enumerate(shown)}
-            rows = []
-            for st in sorted(s.stories([sid for sid, *_rest in shown]), key=lambda st: order[st.id]):
-                d = st.to_dict()
-                d["sparkline"] = _sparkline([a.published for a in st.articles])
-                rows.append(d)
-            version = s.data_version()
+    ) -> StoryList:
+        with reader() as r:
+            version = r.data_version()
             if facets.get("version") != version:
-                facets.update(version=version, outlets=s.outlets(), people=s.people())
-            return {
-                "stories": rows, "total": len(index), "page": page_no, "pages": pages,
-                "outlets": facets["outlets"], "people": facets["people"],
-            }  # fmt: skip
+                facets.update(version=version, lists=r.facets())
+            return r.story_list(q, outlet, person, since, until, page_no, facets=facets["lists"])
 
-    def article_data(article_id: str) -> dict[str, Any]:
-        with store() as s:
-            art = s.article(article_id)
-            if art is None:
-                raise HTTPException(404, f"no article {article_id}")
-            rec = dump(article_record(art, s.article_extra(article_id)))
-            rec["outlet_label"] = outlet_label(art)
-            rec["sentences"] = [
-                {"idx": x.idx, "paragraph": x.paragraph, "start": x.start, "end": x.end}
-                for x in s.sentences(article_id)
-            ]
-            rec["entities"] = [
-                {"start": m.start, "end": m.end, "text": m.text, "label": m.label, "name": m.canonical}
-                for m in s.mentions(article_id)
-            ]
-            rec["quotes"] = [
-                {
-                    "start": q.start,
-                    "end": q.end,
-                    "text": q.text,
-                    "speaker": q.speaker,
-                    "cue": q.cue,
-                    "partial": q.partial,
-                }
-                for q in s.quotes(article_id)
-            ]
-            rec["copies"] = s.copies_of(article_id)
-            story = s.story(rec["story"]) if rec.get("story") else None
-            rec["story_title"] = story.title if story else None
-            return rec
+    def article_data(article_id: str) -> ArticlePage:
+        with reader() as r:
+            found = r.article_page(article_id)
+        if found is None:
+            raise HTTPException(404, f"no article {article_id}")
+        return found
 
-    def entity_data(name: str) -> dict[str, Any]:
-        with store() as s:
-            story_ids = s.entity_stories(name)
-            if not story_ids and not s.entity_articles(name):
-                raise HTTPException(404, f"no entity {name!r}")
-            # a merged quote takes its speaker from one of its sources: only stories that quote them count
-            said = [
-                dump(q)
-                for sid in s.entity_stories(name, speaking=True)
-                for q in quotes_of(s, sid)
-                if (q.speaker or "").lower() == name.lower()
-            ]
-            mentioned = [
-                {
-                    "article": r["article"],
-                    "outlet": outlet_label(StoryArticle(r["article"], r["source"], r["outlet"], None, None)),
-                    "sentence": r["sentence"],
-                    "text": r["text"],
-                }
-                for r in s.entity_sentences(name, limit=200)
-            ]
-            merged = [e for sid in story_ids for e in entities_of(s, sid) if e.name.lower() == name.lower()]
-            return {
-                "name": merged[0].name if merged else name,  # as the articles spell it, whatever was typed
-                "type": merged[0].type if merged else None,
-                "aliases": sorted({a for e in merged for a in e.aliases}),
-                "roles": list(dict.fromkeys(r for e in merged for r in e.roles)),
-                "stories": [{"id": st.id, "title": st.title} for st in s.stories(story_ids)],
-                "said": said,
-                "mentioned": mentioned,
-            }
+    def entity_data(name: str) -> EntityPage:
+        with reader() as r:
+            found = r.entity_page(name)
+        if found is None:
+            raise HTTPException(404, f"no entity {name!r}")
+        return found
+
+    def dossier(story_id: int) -> Dossier:
+        """A story's dossier, rebuilt only when its articles change."""
+        if not 1 <= story_id <= MAX_STORY_ID:
+            raise HTTPException(404, f"no story {story_id}")
+        with reader() as r:
+            story = r.story(story_id)  # a story merged by recluster answers for it
+            if story is None:
+                raise HTTPException(404, f"no story {story_id}")
+            key = (story.id, tuple(a.id for a in story.articles))
+            if key not in dossiers:
+                dossiers[key] = r.dossier(story.id)
+                if len(dossiers) > S.dossier_cache:
+                    dossiers.pop(next(iter(dossiers)))
+        return dossiers[key]
 
     # -- pages ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -277,33 +184,16 @@ def create_app(
         }
         return page(
             "stories.html.j2",
-            **data,
+            **dump(data),
             q=q or "",
             outlet=outlet or "",
             person=person or "",
             since=since or "",
             until=until or "",
             page_size=PAGE_SIZE,
-            prev_url="/?" + urlencode({**filters, "page": data["page"] - 1}) if data["page"] > 1 else None,
-            next_url="/?" + urlencode({**filters, "page": data["page"] + 1}) if data["page"] < data["pages"] else None,
+            prev_url="/?" + urlencode({**filters, "page": data.page - 1}) if data.page > 1 else None,
+            next_url="/?" + urlencode({**filters, "page": data.page + 1}) if data.page < data.pages else None,
         )
-
-    def dossier(story_id: int) -> Dossier:
-        """A story's dossier, rebuilt only when its articles change."""
-        if not 1 <= story_id <= MAX_STORY_ID:
-            raise HTTPException(404, f"no story {story_id}")
-        with store() as s:
-            story_id = s.resolve_story(story_id) or story_id  # a story merged by recluster answers for it
-            story = s.story(story_id)
-        if story is None:
-            raise HTTPException(404, f"no story {story_id}")
-        key = (story_id, tuple(a.id for a in story.articles))
-        if key not in dossiers:
-            with store() as s:  # read-only: the vectors a dossier compares were stored at ingest
-                dossiers[key] = build_dossier(s, story_id)
-            if len(dossiers) > S.dossier_cache:
-                dossiers.pop(next(iter(dossiers)))
-        return dossiers[key]
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def dossier_page(story_id: int) -> HTMLResponse:
@@ -311,13 +201,13 @@ def create_app(
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
-        rec = article_data(article_id)
+        rec = dump(article_data(article_id))
         return page("article.html.j2", a=rec, paragraphs=_marked(rec))
 
     @app.get("/articles/{article_id}/raw", include_in_schema=False)
     def article_raw(article_id: str) -> Response:
-        with store() as s:
-            art = s.article(article_id)
+        with reader() as r:
+            art = r.article(article_id)
         if art is None:
             raise HTTPException(404, f"no article {article_id}")
         # always plain text, never rendered: the raw input is untrusted HTML more often than not
@@ -328,13 +218,11 @@ def create_app(
 
     @app.get("/entities/{name}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(name: str) -> HTMLResponse:
-        return page("entity.html.j2", e=entity_data(name))
+        return page("entity.html.j2", e=dump(entity_data(name)))
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_page() -> HTMLResponse:
-        return page(
-            "ingest.html.j2", jobs=list(jobs.values())[-10:], max_mb=max_upload_bytes / 1e6, max_files=max_files
-        )
+        return page("ingest.html.j2", jobs=jobs.recent(), max_mb=max_upload_bytes / 1e6, max_files=max_files)
 
     @app.post("/ingest", include_in_schema=False)
     async def ingest_form(
@@ -350,9 +238,10 @@ def create_app(
 
     @app.get("/ingest/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(job_id: str) -> HTMLResponse:
-        if job_id not in jobs:
+        job = jobs.get(job_id)
+        if job is None:
             raise HTTPException(404, "no such job")
-        return page("job.html.j2", job=jobs[job_id])
+        return page("job.html.j2", job=job)
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs() -> HTMLResponse:
@@ -365,7 +254,7 @@ def create_app(
                     since: str | None = Query(None, description="YYYY-MM-DD"),
                     until: str | None = Query(None, description="YYYY-MM-DD"),
                     page: int = Query(1, description=f"page of {PAGE_SIZE} stories, newest first"),
-                    ) -> dict[str, Any]:  # fmt: skip
+                    ) -> StoryList:  # fmt: skip
         return stories_data(q, outlet, person, since, until, page)
 
     @app.get("/api/stories/{story_id}", summary="A story's dossier (same JSON as `storyline dossier --format json`)")
@@ -373,11 +262,11 @@ def create_app(
         return dossier(story_id)
 
     @app.get("/api/articles/{article_id}", summary="One article: cleaned text, metadata, entities, quotes, copies")
-    def api_article(article_id: str) -> dict[str, Any]:
+    def api_article(article_id: str) -> ArticlePage:
         return article_data(article_id)
 
     @app.get("/api/entities/{name}", summary="Everything said by and about one person or body")
-    def api_entity(name: str) -> dict[str, Any]:
+    def api_entity(name: str) -> EntityPage:
         return entity_data(name)
 
     @app.get("/api/token", summary="The token this server wants with every write (X-Storyline-Token)")
@@ -397,101 +286,24 @@ def create_app(
     ) -> JSONResponse:
         check_token(token, x_storyline_token)
         job = await _start_job(files or [], text, url)
-        return JSONResponse(_public(job), status_code=202)
+        return JSONResponse(public(job), status_code=202)
 
     @app.get("/api/jobs/{job_id}", summary="Progress of an ingest job")
     def api_job(job_id: str) -> dict[str, Any]:
-        if job_id not in jobs:
+        job = jobs.get(job_id)
+        if job is None:
             raise HTTPException(404, "no such job")
-        return _public(jobs[job_id])
-
-    def _public(job: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in job.items() if not k.startswith("_")}
+        return public(job)
 
     async def _start_job(files: list[UploadFile], text: str, url: str = "") -> dict[str, Any]:
-        """Read the uploads into memory (each within the size limit), then ingest them in a thread."""
-        uploads: list[tuple[str, bytes]] = []  # (name, contents), read into documents in the job's thread
-        rejected: list[str] = []
+        """Read each upload into memory (no more than the size limit and a byte), then start the job."""
         if len(files) > max_files:
             raise HTTPException(413, f"at most {max_files} files at once")
-        for f in files:
-            if not f.filename:
-                continue
-            name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(f.filename).name)[:120] or "upload"
-            data = await f.read(max_upload_bytes + 1)
-            if len(data) > max_upload_bytes:
-                rejected.append(f"{name}: larger than {max_upload_bytes / 1e6:.0f} MB")
-                continue
-            if not name.lower().endswith(UPLOAD_EXT):
-                rejected.append(f"{name}: not a supported type ({', '.join(UPLOAD_EXT)})")
-                continue
-            if not name.lower().endswith((".gz", ".warc")) and sniff_binary(data):
-                rejected.append(f"{name}: {sniff_binary(data)}")
-                continue
-            uploads.append(("upload:" + name, data))
-        if text.strip():
-            if len(text.encode()) > max_upload_bytes:
-                raise HTTPException(413, "pasted text is too large")
-            uploads.append(("pasted text", text.encode("utf-8")))
-        url = url.strip()
-        if url and not re.match(r"^https?://[^\s]+$", url, re.I):
-            raise HTTPException(400, "only http(s) URLs can be fetched")
-        if not uploads and not url:
-            raise HTTPException(
-                400, "; ".join(rejected) or "nothing to ingest: choose files, paste an article or give a feed URL"
-            )
-        if not job_slots.acquire(blocking=False):
-            raise HTTPException(429, f"{MAX_ACTIVE_JOBS} ingest jobs are running already; try again when one ends")
-        job: dict[str, Any] = {"id": uuid.uuid4().hex[:12], "status": "running", "documents": 0, "files": len(uploads),
-               "rejected": rejected, "summary": None, "problems": [], "stories": []}  # fmt: skip
-        jobs[job["id"]] = job
-        finished = [k for k, j in jobs.items() if j["status"] != "running"]
-        for k in finished[: max(0, len(jobs) - JOB_HISTORY)]:
-            del jobs[k]
-        threading.Thread(target=_run_job, args=(job, uploads, url), daemon=True).start()
-        return job
-
-    def _fetched_documents(url: str) -> list[RawDocument | IngestProblem]:
-        """A page or feed the user asked for, under the address rules; documents keep the URL."""
-        got = fetch(url, max_bytes=max_upload_bytes, allow_private=allow_private_urls)
-        ctype = got.content_type.lower()
-        ext = ".html" if "html" in ctype else ".xml" if ("xml" in ctype or "rss" in ctype or "atom" in ctype) else ""
-        path = urlsplit(got.url).path
-        name = got.url if Path(path).suffix or not ext else got.url.rstrip("/") + "#" + ext  # a name read_one can type
-        out: list[RawDocument | IngestProblem] = []
-        for item in read_one(name, got.data, DEFAULT_MAX_BYTES):
-            if isinstance(item, RawDocument) and item.source == name:
-                item = dataclasses.replace(item, source=got.url, url=item.url or got.url)
-            elif isinstance(item, IngestProblem) and item.source == name:
-                item = dataclasses.replace(item, source=got.url)
-            out.append(item)
-        return out
-
-    def _run_job(job: dict[str, Any], uploads: list[tuple[str, bytes]], url: str) -> None:
-        from storyline.engine.local import ingest
-
+        read = [(upload_name(f.filename), await f.read(max_upload_bytes + 1)) for f in files if f.filename]
         try:
-            docs: list[RawDocument | IngestProblem] = [
-                item for name, data in uploads for item in read_one(name, data, DEFAULT_MAX_BYTES)
-            ]
-            if url:
-                try:
-                    docs += _fetched_documents(url)
-                    job["files"] += 1
-                except FetchError as e:
-                    job["rejected"].append(str(e))
-            with Store(db) as s:
-                report = ingest(s, [], documents=docs, progress=lambda _src: job.update(documents=job["documents"] + 1))
-            job.update(
-                status="done",
-                summary=report.summary(),
-                problems=[f"{p.source.removeprefix('upload:')}: {p.reason}" for p in report.problems],
-                stories=sorted(report.stories),
-            )
-        except Exception as e:
-            job.update(status="failed", summary=f"{type(e).__name__}: {' '.join(str(e).split())[:200]}")
-        finally:
-            job_slots.release()
+            return jobs.start(read, text, url)
+        except JobRefused as e:
+            raise HTTPException(e.status, str(e)) from None
 
     return app
 

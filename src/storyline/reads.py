@@ -1,0 +1,211 @@
+"""The read layer: what the CLI, the web and the Python API show, built once from a store read-only.
+
+`storyline dossier 3`, `/stories/3` and `sl.dossier(3)` are one call here, so they cannot drift
+apart. A `Reader` never writes: open it on a path (`Reader.open`, read-only) or on a store the
+caller has open already. Every view is an output record (`storyline.output`); the edges dump it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Self
+
+from storyline.dossier import article_record, build_dossier, compare_story, entities_of, quotes_of
+from storyline.output import (
+    ArticleMark,
+    ArticlePage,
+    ArticleQuoteMark,
+    ArticleRecord,
+    Comparison,
+    Dossier,
+    EntityPage,
+    Mentioned,
+    SentenceSpan,
+    StoryEntity,
+    StoryList,
+    StoryQuote,
+    StoryRef,
+    StoryRow,
+)
+from storyline.records import Article, Story, StoryArticle, outlet_label
+from storyline.settings import SETTINGS as S
+from storyline.store.repo import Store
+
+
+class Reader:
+    """Views of one store. Story ids of stories merged by recluster answer for the story they joined."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, path: str | Path) -> Reader:
+        """A reader on its own read-only connection (StoreError, one line, when there is no store)."""
+        return cls(Store(path, readonly=True))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- stories and articles ---------------------------------------------------------------------
+    def story_id(self, story_id: int) -> int:
+        return self.store.resolve_story(story_id) or story_id
+
+    def stories(self) -> list[Story]:
+        return self.store.stories()
+
+    def story(self, story_id: int) -> Story | None:
+        return self.store.story(self.story_id(story_id))
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def articles(self, story: int | None = None) -> list[Article]:
+        ids = self.store.article_ids(None if story is None else self.story_id(story))
+        return [a for i in ids if (a := self.store.article(i)) is not None]
+
+    def find_articles(self, prefix: str) -> list[str]:
+        """Ids starting with `prefix` (at most five): what a user typing a short id may mean."""
+        return self.store.find_articles(prefix)
+
+    def article_record(self, article_id: str) -> ArticleRecord | None:
+        art = self.store.article(article_id)
+        return article_record(art, self.store.article_extra(article_id)) if art is not None else None
+
+    # -- what a story's articles say --------------------------------------------------------------
+    def dossier(self, story_id: int, summary_sentences: int = S.summary_sentences) -> Dossier:
+        """KeyError when there is no such story."""
+        return build_dossier(self.store, self.story_id(story_id), summary_sentences=summary_sentences)
+
+    def comparison(self, story_id: int) -> Comparison:
+        return compare_story(self.store, self.story_id(story_id))
+
+    def quotes(self, story: int | None = None, speaker: str | None = None) -> list[StoryQuote]:
+        return quotes_of(self.store, None if story is None else self.story_id(story), speaker)
+
+    def entities(self, story: int | None = None) -> list[StoryEntity]:
+        return entities_of(self.store, None if story is None else self.story_id(story))
+
+    # -- the web's pages --------------------------------------------------------------------------
+    def story_list(
+        self,
+        q: str | None = None,
+        outlet: str | None = None,
+        person: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        page: int = 1,
+        facets: tuple[list[str], list[str]] | None = None,
+    ) -> StoryList:
+        """One page of the filtered story list, newest first; only that page's members are loaded.
+        `facets` (outlets, people) are passed in when the caller has them for this data version."""
+        s = self.store
+        keep: set[int] | None = None
+        if q:
+            keep = s.stories_with(article_ids=s.search(q))
+        if outlet or person:
+            found = s.stories_with(outlet=outlet or None, person=person or None)
+            keep = found if keep is None else keep & found
+        index = [
+            (sid, first, last, n)
+            for sid, first, last, n in s.story_index()
+            if (keep is None or sid in keep)
+            and not (since and (last or "")[:10] < since)
+            and not (until and (first or "9999")[:10] > until)
+        ]
+        index.sort(key=lambda r: (r[2] or "", r[3]), reverse=True)
+        pages = max(1, -(-len(index) // S.page_size))
+        page = min(max(1, page), pages)
+        shown = index[(page - 1) * S.page_size : page * S.page_size]
+        order = {sid: k for k, (sid, *_rest) in enumerate(shown)}
+        rows = [
+            StoryRow(**st.to_dict(), sparkline=sparkline([a.published for a in st.articles]))
+            for st in sorted(s.stories([sid for sid, *_rest in shown]), key=lambda st: order[st.id])
+        ]
+        outlets, people = facets or self.facets()
+        return StoryList(stories=rows, total=len(index), page=page, pages=pages, outlets=outlets, people=people)
+
+    def facets(self) -> tuple[list[str], list[str]]:
+        """The outlets and people the list can be filtered by."""
+        return self.store.outlets(), self.store.people()
+
+    def data_version(self) -> tuple[int, str | None]:
+        return self.store.data_version()
+
+    def article_page(self, article_id: str) -> ArticlePage | None:
+        s = self.store
+        art = s.article(article_id)
+        if art is None:
+            return None
+        extra = s.article_extra(article_id)
+        record = article_record(art, extra)
+        story = s.story(record.story) if record.story is not None else None
+        return ArticlePage(
+            **vars(record),
+            outlet_label=outlet_label(art),
+            sentences=[SentenceSpan(idx=x.idx, paragraph=x.paragraph, start=x.start, end=x.end) for x in s.sentences(article_id)],
+            entities=[ArticleMark(start=m.start, end=m.end, text=m.text, label=m.label, name=m.canonical) for m in s.mentions(article_id)],
+            quotes=[ArticleQuoteMark(start=q.start, end=q.end, text=q.text, speaker=q.speaker, cue=q.cue, partial=q.partial) for q in s.quotes(article_id)],
+            copies=s.copies_of(article_id),
+            story_title=story.title if story else None,
+        )  # fmt: skip
+
+    def entity_page(self, name: str) -> EntityPage | None:
+        """Everything said by and about one person or body; None when no article names it."""
+        s = self.store
+        story_ids = s.entity_stories(name)
+        if not story_ids and not s.entity_articles(name):
+            return None
+        # a merged quote takes its speaker from one of its sources: only stories that quote them count
+        said = [
+            q
+            for sid in s.entity_stories(name, speaking=True)
+            for q in quotes_of(s, sid)
+            if (q.speaker or "").lower() == name.lower()
+        ]
+        mentioned = [
+            Mentioned(
+                article=r["article"],
+                outlet=outlet_label(StoryArticle(r["article"], r["source"], r["outlet"], None, None)),
+                sentence=r["sentence"],
+                text=r["text"],
+            )
+            for r in s.entity_sentences(name, limit=200)
+        ]
+        merged = [e for sid in story_ids for e in entities_of(s, sid) if e.name.lower() == name.lower()]
+        return EntityPage(
+            name=merged[0].name if merged else name,  # as the articles spell it, whatever was typed
+            type=merged[0].type if merged else None,
+            aliases=sorted({a for e in merged for a in e.aliases}),
+            roles=list(dict.fromkeys(r for e in merged for r in e.roles)),
+            stories=[StoryRef(id=st.id, title=st.title) for st in s.stories(story_ids)],
+            said=said,
+            mentioned=mentioned,
+        )
+
+
+def sparkline(dates: list[str | None], width: int = 120, height: int = 24) -> str:
+    """Articles per day across the story's span, as the points of an SVG polyline."""
+    days = sorted(d[:10] for d in dates if d)
+    if not days:
+        return ""
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    if first == last:
+        return f"0,{height / 2:.1f} {width},{height / 2:.1f}"  # one day: a level line
+    span = (last - first).days
+    counts = Counter(days)
+    top = max(counts.values())
+    pts = []
+    for i in range(span + 1):
+        day = (first + dt.timedelta(days=i)).isoformat()
+        x = i * width / span
+        y = height - 2 - (counts.get(day, 0) / top) * (height - 4)
+        pts.append(f"{x:.1f},{y:.1f}")
+    return " ".join(pts)

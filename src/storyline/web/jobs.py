@@ -1,0 +1,124 @@
+"""The web app's ingest jobs: uploads checked in memory, then ingested on a thread of their own.
+
+A job is a plain dict (its JSON is what `/api/jobs/ID` returns) that its thread updates as it
+goes; at most `max_active_jobs` run at once and the last `job_history` finished ones are kept.
+Uploads are refused by name with the same extensions ingest reads (`ingest.paths.accepts`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+from storyline.ingest.decode import sniff_binary
+from storyline.ingest.fetch import FetchError, fetch_documents
+from storyline.ingest.paths import INPUT_EXT, accepts, read_one
+from storyline.records import IngestProblem, RawDocument
+from storyline.settings import SETTINGS as S
+from storyline.store.repo import Store
+
+
+class JobRefused(ValueError):
+    """A request that starts no job: `status` is the HTTP status that says why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def upload_name(filename: str) -> str:
+    """A file name safe to show and to type by (path parts and odd characters dropped)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", Path(filename).name)[:120] or "upload"
+
+
+class IngestJobs:
+    def __init__(self, db: str, max_upload_bytes: int, max_files: int, allow_private_urls: bool = False) -> None:
+        self.db = db
+        self.max_upload_bytes = max_upload_bytes
+        self.max_files = max_files
+        self.allow_private_urls = allow_private_urls
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self._slots = threading.BoundedSemaphore(S.max_active_jobs)
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        return self.jobs.get(job_id)
+
+    def recent(self, n: int = 10) -> list[dict[str, Any]]:
+        return list(self.jobs.values())[-n:]
+
+    def check(self, name: str, data: bytes) -> str | None:
+        """Why an upload is refused, or None when it may be ingested."""
+        if len(data) > self.max_upload_bytes:
+            return f"{name}: larger than {self.max_upload_bytes / 1e6:.0f} MB"
+        if not accepts(name):
+            return f"{name}: not a supported type ({', '.join(INPUT_EXT)}, or any of them .gz)"
+        if not name.lower().endswith((".gz", ".warc")) and (what := sniff_binary(data)):
+            return f"{name}: {what}"
+        return None
+
+    def start(self, files: list[tuple[str, bytes]], text: str, url: str = "") -> dict[str, Any]:
+        """Check the uploads (name, contents) and start a job; JobRefused when there is nothing to do."""
+        if len(files) > self.max_files:
+            raise JobRefused(413, f"at most {self.max_files} files at once")
+        uploads: list[tuple[str, bytes]] = []  # read into documents in the job's thread
+        rejected: list[str] = []
+        for name, data in files:
+            why = self.check(name, data)
+            if why:
+                rejected.append(why)
+            else:
+                uploads.append(("upload:" + name, data))
+        if text.strip():
+            if len(text.encode()) > self.max_upload_bytes:
+                raise JobRefused(413, "pasted text is too large")
+            uploads.append(("pasted text", text.encode("utf-8")))
+        url = url.strip()
+        if url and not re.match(r"^https?://[^\s]+$", url, re.I):
+            raise JobRefused(400, "only http(s) URLs can be fetched")
+        if not uploads and not url:
+            raise JobRefused(
+                400, "; ".join(rejected) or "nothing to ingest: choose files, paste an article or give a feed URL"
+            )
+        if not self._slots.acquire(blocking=False):
+            raise JobRefused(429, f"{S.max_active_jobs} ingest jobs are running already; try again when one ends")
+        job: dict[str, Any] = {"id": uuid.uuid4().hex[:12], "status": "running", "documents": 0, "files": len(uploads),
+               "rejected": rejected, "summary": None, "problems": [], "stories": []}  # fmt: skip
+        self.jobs[job["id"]] = job
+        finished = [k for k, j in self.jobs.items() if j["status"] != "running"]
+        for k in finished[: max(0, len(self.jobs) - S.job_history)]:
+            del self.jobs[k]
+        threading.Thread(target=self._run, args=(job, uploads, url), daemon=True).start()
+        return job
+
+    def _run(self, job: dict[str, Any], uploads: list[tuple[str, bytes]], url: str) -> None:
+        from storyline.engine.local import ingest
+
+        try:
+            docs: list[RawDocument | IngestProblem] = [
+                item for name, data in uploads for item in read_one(name, data, S.max_bytes)
+            ]
+            if url:
+                try:
+                    docs += fetch_documents(url, self.max_upload_bytes, self.allow_private_urls)
+                    job["files"] += 1
+                except FetchError as e:
+                    job["rejected"].append(str(e))
+            with Store(self.db) as s:  # the one writer of this server
+                report = ingest(s, [], documents=docs, progress=lambda _src: job.update(documents=job["documents"] + 1))
+            job.update(
+                status="done",
+                summary=report.summary(),
+                problems=[f"{p.source.removeprefix('upload:')}: {p.reason}" for p in report.problems],
+                stories=sorted(report.stories),
+            )
+        except Exception as e:
+            job.update(status="failed", summary=f"{type(e).__name__}: {' '.join(str(e).split())[:200]}")
+        finally:
+            self._slots.release()
+
+
+def public(job: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in job.items() if not k.startswith("_")}
