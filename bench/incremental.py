@@ -46,7 +46,9 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 
 
 def analysed_originals(workers: int) -> list[AnalyzedArticle]:
-    cached = CACHE / "bbc-analysed.pkl"
+    # the cache is named by the record's fields: a cache written before a field was added is not read
+    shape = hashlib.sha1(" ".join(f.name for f in dataclasses.fields(AnalyzedArticle)).encode()).hexdigest()[:8]
+    cached = CACHE / f"bbc-analysed-{shape}.pkl"
     if cached.exists():
         return pickle.loads(cached.read_bytes())
     n = len(originals())
