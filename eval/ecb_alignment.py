@@ -124,7 +124,7 @@ def grouped(analyzed: list[AnalyzedArticle]) -> tuple[dict[str, int], dict[str, 
             sid = store.story_of(a.article.id)
             if sid is not None:
                 story[a.article.source] = sid
-            original = store.article_extra(a.article.id).get("copy_of")
+            original = store.article_extra(a.article.id).copy_of
             if original:
                 copy[a.article.source] = source.get(original, original)
     return story, copy

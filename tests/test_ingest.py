@@ -152,7 +152,7 @@ def test_reingest_is_a_no_op_and_new_url_version_is_a_version(tmp_path, store):
     ids = [i for i in store.article_ids() if store.article(i).url == "https://x.example/a"]
     assert len(ids) == 1
     assert "four-hour debate" in store.article(ids[0]).text
-    assert store.article_extra(ids[0])["version"] == 2
+    assert store.article_extra(ids[0]).version == 2
     assert store.db.execute("SELECT count(*) FROM article_versions WHERE article_id=?", ids).fetchone()[0] == 2
 
 

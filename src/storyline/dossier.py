@@ -31,11 +31,11 @@ from storyline.output import (
     StoryRef,
     TimelineEvent,
 )
-from storyline.records import Article, Mention, Sentence, Story, outlet_label, vector_key
+from storyline.records import Article, Mention, Sentence, Stored, Story, outlet_label, vector_key
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store
 
-Loaded = tuple[Article, dict[str, Any], list[Sentence], list[Mention]]  # an article with what the store adds
+Loaded = tuple[Article, Stored, list[Sentence], list[Mention]]  # an article with what the store adds
 Embed = Callable[[list[str]], np.ndarray]
 VECTOR_DIM = 384  # MiniLM's width, for an empty batch
 
@@ -66,12 +66,12 @@ def stored_embed(store: Store) -> StoredEmbed:
     return StoredEmbed(store)
 
 
-def article_record(a: Article, extra: dict[str, Any]) -> ArticleRecord:
+def article_record(a: Article, extra: Stored) -> ArticleRecord:
     """One article as `storyline show --json` prints it."""
     return ArticleRecord(**_article_fields(a, extra))
 
 
-def _article_fields(a: Article, extra: dict[str, Any]) -> dict[str, Any]:
+def _article_fields(a: Article, extra: Stored) -> dict[str, Any]:
     return {
         "id": a.id,
         "source": a.source,
@@ -85,9 +85,9 @@ def _article_fields(a: Article, extra: dict[str, Any]) -> dict[str, Any]:
         "standfirst": a.standfirst,
         "photo_credits": list(a.photo_credits),
         "language": a.language,
-        "version": extra.get("version"),
-        "copy_of": extra.get("copy_of"),
-        "story": extra.get("story_id"),
+        "version": extra.version,
+        "copy_of": extra.copy_of,
+        "story": extra.story_id,
         "text": a.text,
     }
 
@@ -164,7 +164,7 @@ def compare_story(store: Store, story_id: int, embed: Embed | None = None) -> Co
     story = store.story(story_id)
     if story is None:
         raise KeyError(f"no story {story_id}")
-    independent = [x for x in _load(store, [a.id for a in story.articles]) if not x[1].get("copy_of")]
+    independent = [x for x in _load(store, [a.id for a in story.articles]) if not x[1].copy_of]
     compared = _comparison(store, independent, _related(store, story), embed or stored_embed(store))
     return Comparison(story=StoryRef(id=story.id, title=story.title), **vars(compared))
 
@@ -177,7 +177,7 @@ def build_dossier(
     if story is None:
         raise KeyError(f"no story {story_id}")
     loaded = _load(store, [a.id for a in story.articles])
-    independent = [x for x in loaded if not x[1].get("copy_of")]
+    independent = [x for x in loaded if not x[1].copy_of]
     related = _related(store, story)
     embed = embed or stored_embed(store)
     built = build_claims([(a, s, m) for a, _e, s, m in independent], embed)  # one alignment for matrix and summary
@@ -205,7 +205,7 @@ def build_dossier(
             DossierArticle(
                 **_article_fields(a, e),
                 outlet_label=outlet_label(a),
-                copy_similarity=e.get("copy_similarity"),
+                copy_similarity=e.copy_similarity,
                 sentences=[SentenceSpan(idx=x.idx, paragraph=x.paragraph, start=x.start, end=x.end) for x in s],
             )
             for a, e, s, _m in loaded

@@ -132,6 +132,17 @@ class AnalyzedArticle:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """What the store knows of an article besides its text: version, copy, story, when it came."""
+
+    version: int | None = None
+    copy_of: str | None = None
+    copy_similarity: float | None = None
+    ingested_at: str | None = None
+    story_id: int | None = None
+
+
+@dataclass(frozen=True)
 class StoryArticle:
     id: str
     source: str

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -391,7 +391,25 @@ def between_outlets(versions: Versions, outlet_of: Callable[[Claim], str]) -> Ve
     return kept if len(kept) > 1 else {}
 
 
-def number_conflicts(group: ClaimGroup, outlet_of: Callable[[Claim], str] | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Clash:
+    """One fact given differently by outlets: `kind` "number" or "date", `what` the quantity
+    ("count", "$", "date"), `values` each version with the claims that give it."""
+
+    kind: Literal["number", "date"]
+    what: str
+    values: Versions
+
+
+@dataclass(frozen=True)
+class TitleClash:
+    """One person given different titles: title key -> outlet -> the words that outlet used."""
+
+    person: str
+    titles: dict[str, dict[str, set[str]]]
+
+
+def number_conflicts(group: ClaimGroup, outlet_of: Callable[[Claim], str] | None = None) -> list[Clash]:
     """Counts that the claims of one fact give differently for the same thing, between outlets."""
     outlet_of = outlet_of or (lambda c: str(c.article))
     out = []
@@ -402,7 +420,7 @@ def number_conflicts(group: ClaimGroup, outlet_of: Callable[[Claim], str] | None
     for unit, values in units.items():
         values = between_outlets(values, outlet_of)
         if values and max(values) / (min(values) or 1e-9) <= CLASH_RATIO:
-            out.append({"kind": "number", "what": unit.removeprefix("money:"), "values": values})
+            out.append(Clash("number", unit.removeprefix("money:"), values))
     if not out and len(group.claims) > 1:
         # "recalling 40,000 of its mowers" / "recalled 45,000 machines": the same count, other words
         counts: Versions = {}
@@ -416,7 +434,7 @@ def number_conflicts(group: ClaimGroup, outlet_of: Callable[[Claim], str] | None
             and plain_values[-1] / plain_values[0] <= CLASH_RATIO
             and not any(set(a.numbers) & set(b.numbers) for a in group.claims for b in group.claims if a is not b)
         ):
-            out.append({"kind": "number", "what": "count", "values": counts})
+            out.append(Clash("number", "count", counts))
     return out
 
 
@@ -425,7 +443,7 @@ _NATIONAL = re.compile(r"\b(?:british|uk|u\.k\.|us|u\.s\.|american|chinese|frenc
 
 def title_conflicts(
     people_roles: dict[str, dict[str, list[str]]],
-) -> list[dict[str, Any]]:
+) -> list[TitleClash]:
     """Different titles for one person across outlets ("Foreign Minister" vs "Foreign Secretary").
 
     `people_roles` is person -> outlet -> the titles that outlet gives; an outlet that gives both
@@ -449,7 +467,7 @@ def title_conflicts(
             kept = {
                 k: {o: fs for o, fs in v.items() if o not in both} for k, v in titles.items() if k.split()[-1] in sides
             }
-            out.append({"person": person, "titles": {k: v for k, v in kept.items() if v}})
+            out.append(TitleClash(person, {k: v for k, v in kept.items() if v}))
     return out
 
 
@@ -470,14 +488,14 @@ def date_conflicts(
     group: ClaimGroup,
     stated: dict[tuple[int, int], tuple[str, str]],
     outlet_of: Callable[[Claim], str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Clash]:
     """Claims of one fact that put it on different days ("on Tuesday" vs "on Wednesday"), between outlets."""
     values: Versions = {}
     for c in group.claims:
         if (c.article, c.sentence) in stated:
             values.setdefault(stated[(c.article, c.sentence)][0], []).append(c)
     values = between_outlets(values, outlet_of or (lambda c: str(c.article)))
-    return [{"kind": "date", "what": "date", "values": values}] if values else []
+    return [Clash("date", "date", values)] if values else []
 
 
 def _title_sentence(entry: tuple[Article, list[Sentence], list[Mention]], person: str, form: str) -> Cited | None:
@@ -546,10 +564,10 @@ def claims_report(
         conflict = number_conflicts(g, outlet_of) + date_conflicts(g, stated_dates or {}, outlet_of)
         minority: set[str] = set()  # the outlets on a side smaller than the largest
         for x in conflict:
-            sizes = {v: len({outlet_of(c) for c in cs}) for v, cs in x["values"].items()}
+            sizes = {v: len({outlet_of(c) for c in cs}) for v, cs in x.values.items()}
             top = max(sizes.values())
             tied = sum(n == top for n in sizes.values()) > 1
-            for v, cs in x["values"].items():
+            for v, cs in x.values.items():
                 if tied or sizes[v] < top:
                     minority |= {outlet_of(c) for c in cs}
         related_claims = [c for h in sorted(g.related) for c in groups[h].claims if outlet_of(c) not in by_outlet]
@@ -579,8 +597,8 @@ def claims_report(
         for x in conflict:
             conflicts.append(
                 Conflict(
-                    kind=x["kind"],
-                    about=x["what"],
+                    kind=x.kind,
+                    about=x.what,
                     claim=lead.text,
                     versions=[
                         ConflictVersion(
@@ -588,7 +606,7 @@ def claims_report(
                             outlets=sorted({outlet_of(c) for c in cs}),
                             sentences=[cite(c).cited() for c in cs],
                         )
-                        for value, cs in sorted(x["values"].items())
+                        for value, cs in sorted(x.values.items())
                     ],
                 )
             )
@@ -600,17 +618,17 @@ def claims_report(
             where.setdefault((person, outlet_label(art)), []).append(i)
     for t in title_conflicts(people):
         versions = []
-        for key, by in t["titles"].items():
+        for key, by in t.titles.items():
             cited: list[Cited] = []
             for outlet, forms in sorted(by.items()):
-                for i in where.get((t["person"], outlet), []):
+                for i in where.get((t.person, outlet), []):
                     found = next(
-                        (hit for f in sorted(forms) if (hit := _title_sentence(articles[i], t["person"], f))), None
+                        (hit for f in sorted(forms) if (hit := _title_sentence(articles[i], t.person, f))), None
                     )
                     if found:
                         cited.append(found)
                         break
             versions.append(ConflictVersion(value=key, outlets=sorted(by), sentences=cited))
-        conflicts.append(Conflict(kind="title", about=t["person"], claim=f"{t['person']}'s title", versions=versions))
+        conflicts.append(Conflict(kind="title", about=t.person, claim=f"{t.person}'s title", versions=versions))
     rows.sort(key=lambda r: (-len(r.outlets), r.status != "conflicting"))
     return ClaimsReport(outlets=outlets, claims=rows, conflicts=conflicts)

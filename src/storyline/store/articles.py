@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import numpy as np
 
@@ -14,6 +13,7 @@ from storyline.records import (
     Mention,
     Quote,
     Sentence,
+    Stored,
 )
 from storyline.store.connection import StoreBase, _f32, _now
 
@@ -146,14 +146,14 @@ class ArticleStore(StoreBase):
             language=r["language"], raw=r["raw"], content_type=r["content_type"],
         )  # fmt: skip
 
-    def article_extra(self, article_id: str) -> dict[str, Any]:
+    def article_extra(self, article_id: str) -> Stored:
         """Store-side facts about an article: version, copy, story, ingest time."""
         r = self.db.execute(
             """SELECT a.version, a.copy_of, a.copy_similarity, a.ingested_at, m.story_id FROM articles a
                LEFT JOIN story_articles m ON m.article_id = a.id WHERE a.id = ?""",
             (article_id,),
         ).fetchone()
-        return dict(r) if r else {}
+        return Stored(**dict(r)) if r else Stored()
 
     def sentences(self, article_id: str) -> list[Sentence]:
         return [

@@ -33,7 +33,7 @@ from storyline.output import ArticlePage, Dossier, EntityPage, StoryList, dump
 from storyline.reads import Reader
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import StoreError
-from storyline.web.jobs import IngestJobs, JobRefused, public, upload_name
+from storyline.web.jobs import IngestJobs, Job, JobRefused, upload_name
 
 PAGE_SIZE = S.page_size
 MAX_STORY_ID = 2**63 - 1  # SQLite's largest integer: a larger id is simply not a story
@@ -234,7 +234,7 @@ def create_app(
     ) -> Response:
         check_token(token, x_storyline_token)
         job = await _start_job(files or [], text, url)
-        return RedirectResponse(f"/ingest/jobs/{job['id']}", status_code=303)
+        return RedirectResponse(f"/ingest/jobs/{job.id}", status_code=303)
 
     @app.get("/ingest/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(job_id: str) -> HTMLResponse:
@@ -286,16 +286,16 @@ def create_app(
     ) -> JSONResponse:
         check_token(token, x_storyline_token)
         job = await _start_job(files or [], text, url)
-        return JSONResponse(public(job), status_code=202)
+        return JSONResponse(dump(job), status_code=202)
 
     @app.get("/api/jobs/{job_id}", summary="Progress of an ingest job")
-    def api_job(job_id: str) -> dict[str, Any]:
+    def api_job(job_id: str) -> Job:
         job = jobs.get(job_id)
         if job is None:
             raise HTTPException(404, "no such job")
-        return public(job)
+        return job
 
-    async def _start_job(files: list[UploadFile], text: str, url: str = "") -> dict[str, Any]:
+    async def _start_job(files: list[UploadFile], text: str, url: str = "") -> Job:
         """Read each upload into memory (no more than the size limit and a byte), then start the job."""
         if len(files) > max_files:
             raise HTTPException(413, f"at most {max_files} files at once")

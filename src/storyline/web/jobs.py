@@ -1,7 +1,7 @@
 """The web app's ingest jobs: uploads checked in memory, then ingested on a thread of their own.
 
-A job is a plain dict (its JSON is what `/api/jobs/ID` returns) that its thread updates as it
-goes; at most `max_active_jobs` run at once and the last `job_history` finished ones are kept.
+A `Job` record (its JSON is what `/api/jobs/ID` returns) is updated by its thread as it goes; at
+most `max_active_jobs` run at once and the last `job_history` finished ones are kept.
 Uploads are refused by name with the same extensions ingest reads (`ingest.paths.accepts`).
 """
 
@@ -11,7 +11,9 @@ import re
 import threading
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 from storyline.ingest.decode import sniff_binary
 from storyline.ingest.fetch import FetchError, fetch_documents
@@ -19,6 +21,19 @@ from storyline.ingest.paths import INPUT_EXT, accepts, read_one
 from storyline.records import IngestProblem, RawDocument
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store
+
+
+class Job(BaseModel):
+    """An ingest job's progress; only its own thread writes to it."""
+
+    id: str
+    status: Literal["running", "done", "failed"] = "running"
+    documents: int = Field(0, description="Documents read so far.")
+    files: int = Field(description="Files (and fetched URLs) being ingested.")
+    rejected: list[str] = Field(description="Uploads refused, each with the reason.")
+    summary: str | None = None
+    problems: list[str] = Field(default_factory=list, description="Records skipped, each with the reason.")
+    stories: list[int] = Field(default_factory=list, description="Stories the job's articles went to.")
 
 
 class JobRefused(ValueError):
@@ -40,13 +55,13 @@ class IngestJobs:
         self.max_upload_bytes = max_upload_bytes
         self.max_files = max_files
         self.allow_private_urls = allow_private_urls
-        self.jobs: dict[str, dict[str, Any]] = {}
+        self.jobs: dict[str, Job] = {}
         self._slots = threading.BoundedSemaphore(S.max_active_jobs)
 
-    def get(self, job_id: str) -> dict[str, Any] | None:
+    def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
-    def recent(self, n: int = 10) -> list[dict[str, Any]]:
+    def recent(self, n: int = 10) -> list[Job]:
         return list(self.jobs.values())[-n:]
 
     def check(self, name: str, data: bytes) -> str | None:
@@ -59,7 +74,7 @@ class IngestJobs:
             return f"{name}: {what}"
         return None
 
-    def start(self, files: list[tuple[str, bytes]], text: str, url: str = "") -> dict[str, Any]:
+    def start(self, files: list[tuple[str, bytes]], text: str, url: str = "") -> Job:
         """Check the uploads (name, contents) and start a job; JobRefused when there is nothing to do."""
         if len(files) > self.max_files:
             raise JobRefused(413, f"at most {self.max_files} files at once")
@@ -84,16 +99,15 @@ class IngestJobs:
             )
         if not self._slots.acquire(blocking=False):
             raise JobRefused(429, f"{S.max_active_jobs} ingest jobs are running already; try again when one ends")
-        job: dict[str, Any] = {"id": uuid.uuid4().hex[:12], "status": "running", "documents": 0, "files": len(uploads),
-               "rejected": rejected, "summary": None, "problems": [], "stories": []}  # fmt: skip
-        self.jobs[job["id"]] = job
-        finished = [k for k, j in self.jobs.items() if j["status"] != "running"]
+        job = Job(id=uuid.uuid4().hex[:12], files=len(uploads), rejected=rejected)
+        self.jobs[job.id] = job
+        finished = [k for k, j in self.jobs.items() if j.status != "running"]
         for k in finished[: max(0, len(self.jobs) - S.job_history)]:
             del self.jobs[k]
         threading.Thread(target=self._run, args=(job, uploads, url), daemon=True).start()
         return job
 
-    def _run(self, job: dict[str, Any], uploads: list[tuple[str, bytes]], url: str) -> None:
+    def _run(self, job: Job, uploads: list[tuple[str, bytes]], url: str) -> None:
         from storyline.engine.local import ingest
 
         try:
@@ -103,22 +117,21 @@ class IngestJobs:
             if url:
                 try:
                     docs += fetch_documents(url, self.max_upload_bytes, self.allow_private_urls)
-                    job["files"] += 1
+                    job.files += 1
                 except FetchError as e:
-                    job["rejected"].append(str(e))
+                    job.rejected.append(str(e))
+
+            def read(_source: str) -> None:
+                job.documents += 1
+
             with Store(self.db) as s:  # the one writer of this server
-                report = ingest(s, [], documents=docs, progress=lambda _src: job.update(documents=job["documents"] + 1))
-            job.update(
-                status="done",
-                summary=report.summary(),
-                problems=[f"{p.source.removeprefix('upload:')}: {p.reason}" for p in report.problems],
-                stories=sorted(report.stories),
-            )
+                report = ingest(s, [], documents=docs, progress=read)
+            job.problems = [f"{p.source.removeprefix('upload:')}: {p.reason}" for p in report.problems]
+            job.stories = sorted(report.stories)
+            job.summary = report.summary()
+            job.status = "done"  # last: a client polling for "done" finds the rest in place
         except Exception as e:
-            job.update(status="failed", summary=f"{type(e).__name__}: {' '.join(str(e).split())[:200]}")
+            job.summary = f"{type(e).__name__}: {' '.join(str(e).split())[:200]}"
+            job.status = "failed"
         finally:
             self._slots.release()
-
-
-def public(job: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in job.items() if not k.startswith("_")}
