@@ -21,6 +21,9 @@ Status = Literal["corroborated", "single-source", "conflicting"]
 _SENTENCE = "Index of the sentence in that article; null when the headline or standfirst is cited."
 _PART = "Whether the citation is a sentence of the text, the headline or the standfirst."
 _LABEL = "Outlet, or 'unknown outlet (FILE)'."
+_DIFFERENCES = "The 'Where outlets differ' paragraph: conflicts and notable single-source claims."
+_CLAIMS = "Facts aligned across outlets (one row per fact, headlines included), most widely reported first."
+_TIMELINE = "Events in date order, the linked earlier stories included."
 
 
 class Record(BaseModel):
@@ -229,15 +232,11 @@ class Comparison(Record):
     """What `storyline compare` shows: the matrix, conflicts, differences and timeline of a story."""
 
     story: StoryRef
-    differences: str = Field(
-        description="The 'Where outlets differ' paragraph: conflicts and notable single-source claims."
-    )
-    claims: list[ClaimRow] = Field(
-        description="Facts aligned across outlets (one row per fact, headlines included), most widely reported first."
-    )
+    differences: str = Field(description=_DIFFERENCES)
+    claims: list[ClaimRow] = Field(description=_CLAIMS)
     matrix_outlets: list[str] = Field(description="Columns of the corroboration matrix.")
     conflicts: list[Conflict]
-    timeline: list[TimelineEvent] = Field(description="Events in date order, the linked earlier stories included.")
+    timeline: list[TimelineEvent] = Field(description=_TIMELINE)
 
 
 class Dossier(Record):
@@ -252,15 +251,11 @@ class Dossier(Record):
     summary: list[SummarySentence] = Field(
         description="Extractive summary: each sentence is quoted exactly from its first source."
     )
-    differences: str = Field(
-        description="The 'Where outlets differ' paragraph: conflicts and notable single-source claims."
-    )
-    claims: list[ClaimRow] = Field(
-        description="Facts aligned across outlets (one row per fact, headlines included), most widely reported first."
-    )
+    differences: str = Field(description=_DIFFERENCES)
+    claims: list[ClaimRow] = Field(description=_CLAIMS)
     matrix_outlets: list[str] = Field(description="Columns of the corroboration matrix.")
     conflicts: list[Conflict]
-    timeline: list[TimelineEvent] = Field(description="Events in date order, the linked earlier stories included.")
+    timeline: list[TimelineEvent] = Field(description=_TIMELINE)
     quotes: list[MergedQuote] = Field(
         description="Who said what: each distinct quote once, with every outlet that carried it."
     )

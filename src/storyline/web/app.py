@@ -21,7 +21,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
@@ -37,6 +37,7 @@ from storyline.web.jobs import IngestJobs, Job, JobRefused, upload_name
 
 PAGE_SIZE = S.page_size
 MAX_STORY_ID = 2**63 - 1  # SQLite's largest integer: a larger id is simply not a story
+T = TypeVar("T")
 CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 
@@ -146,17 +147,11 @@ def create_app(
 
     def article_data(article_id: str) -> ArticlePage:
         with reader() as r:
-            found = r.article_page(article_id)
-        if found is None:
-            raise HTTPException(404, f"no article {article_id}")
-        return found
+            return _found(r.article_page(article_id), f"no article {article_id}")
 
     def entity_data(name: str) -> EntityPage:
         with reader() as r:
-            found = r.entity_page(name)
-        if found is None:
-            raise HTTPException(404, f"no entity {name!r}")
-        return found
+            return _found(r.entity_page(name), f"no entity {name!r}")
 
     def dossier(story_id: int) -> Dossier:
         """A story's dossier, rebuilt only when its articles change."""
@@ -306,6 +301,13 @@ def create_app(
             raise HTTPException(e.status, str(e)) from None
 
     return app
+
+
+def _found(view: T | None, missing: str) -> T:
+    """A view, or the 404 that says what is missing."""
+    if view is None:
+        raise HTTPException(404, missing)
+    return view
 
 
 def _marked(rec: dict[str, Any]) -> list[list[dict[str, Any]]]:
