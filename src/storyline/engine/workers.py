@@ -62,13 +62,16 @@ def analyze_remote(batch: list[Article]) -> Analyzed:
 
 
 def warm_worker() -> None:
-    """One core per worker: torch would otherwise start a thread per core in every process."""
+    """One core per worker: torch would otherwise start a thread per core in every process.
+
+    Set after the models load, since loading the embedder sets torch's threads for the process.
+    """
     import torch
 
-    torch.set_num_threads(1)
     from storyline.analyze.nlp import embedder, spacy_nlp
 
     spacy_nlp(), embedder()
+    torch.set_num_threads(1)
 
 
 class Analyzer:
