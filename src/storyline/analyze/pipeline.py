@@ -9,6 +9,7 @@ are separate so that an engine can embed one batch on another core while spaCy p
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import numpy as np
@@ -75,10 +76,22 @@ def analyze_batch(articles: list[Article]) -> list[AnalyzedArticle]:
     return with_vectors(parse_batch(articles))
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+def comparable(text: str) -> bool:
+    """Whether a dossier may compare this sentence, as a claim or a summary candidate: its quote
+    marks pair up, and it has four words or more (compare/claims.py and compare/summary.py take
+    only sentences like this, so what they compare was embedded here)."""
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return False
+    return len(_WORD.findall(text)) >= 4 or len(text.split()) >= 6
+
+
 def dossier_texts(a: AnalyzedArticle) -> list[str]:
-    """The texts of an article a dossier may embed: headline, standfirst and every sentence."""
+    """The texts of an article a dossier may embed: headline, standfirst and comparable sentences."""
     texts = [t.strip() for t in (a.article.title, a.article.standfirst) if t and t.strip()]
-    return texts + [s.text for s in a.sentences]
+    return texts + [s.text for s in a.sentences if comparable(s.text)]
 
 
 def texts_to_embed(analyzed: list[AnalyzedArticle]) -> list[str]:
