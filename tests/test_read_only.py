@@ -176,12 +176,12 @@ def test_openapi_describes_the_dossier_with_the_same_schema(corpus_db):
 
 def test_every_vector_a_dossier_compares_was_stored_at_ingest(corpus_db):
     """So that no page view waits for a model: every story's dossier embeds nothing."""
-    from storyline.dossier import build_dossier, compare_story, stored_embed
+    from storyline.dossier import StoredEmbed, build_dossier, compare_story
     from storyline.store.repo import Store
 
     with Store(corpus_db, readonly=True) as store:
         for story in store.stories():
-            embed = stored_embed(store)
+            embed = StoredEmbed(store)
             d = build_dossier(store, story.id, embed=embed)
             compare_story(store, story.id, embed=embed)
             assert d.claims and embed.computed == 0, (story.id, embed.computed)

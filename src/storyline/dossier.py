@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from storyline.analyze.nlp import VECTOR_DIM
 from storyline.compare import merge_entities, merge_quotes, summarize
 from storyline.compare.claims import Claim, ClaimGroup, ClaimsReport, build_claims, citation, claims_report
 from storyline.compare.timeline import claim_date, timeline
@@ -37,7 +38,6 @@ from storyline.store.repo import Store
 
 Loaded = tuple[Article, Stored, list[Sentence], list[Mention]]  # an article with what the store adds
 Embed = Callable[[list[str]], np.ndarray]
-VECTOR_DIM = 384  # MiniLM's width, for an empty batch
 
 
 class StoredEmbed:
@@ -60,10 +60,6 @@ class StoredEmbed:
             self.computed += len(missing)
             have.update({vector_key(t): v for t, v in zip(missing, model_embed(missing), strict=True)})
         return np.stack([have[k] for k in keys])
-
-
-def stored_embed(store: Store) -> StoredEmbed:
-    return StoredEmbed(store)
 
 
 def article_record(a: Article, extra: Stored) -> ArticleRecord:
@@ -165,7 +161,7 @@ def compare_story(store: Store, story_id: int, embed: Embed | None = None) -> Co
     if story is None:
         raise KeyError(f"no story {story_id}")
     independent = [x for x in _load(store, [a.id for a in story.articles]) if not x[1].copy_of]
-    compared = _comparison(store, independent, _related(store, story), embed or stored_embed(store))
+    compared = _comparison(store, independent, _related(store, story), embed or StoredEmbed(store))
     return Comparison(story=StoryRef(id=story.id, title=story.title), **vars(compared))
 
 
@@ -179,7 +175,7 @@ def build_dossier(
     loaded = _load(store, [a.id for a in story.articles])
     independent = [x for x in loaded if not x[1].copy_of]
     related = _related(store, story)
-    embed = embed or stored_embed(store)
+    embed = embed or StoredEmbed(store)
     built = build_claims([(a, s, m) for a, _e, s, m in independent], embed)  # one alignment for matrix and summary
     compared = _comparison(store, independent, related, embed, built)
     quotes = [store.quotes(a.id) for a, _e, _s, _m in independent]

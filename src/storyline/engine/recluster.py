@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storyline.analyze.nlp import VECTOR_DIM
 from storyline.records import StoryState
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store
@@ -22,7 +23,6 @@ from storyline.stories.placement import story_title
 # Ingest ends with a regroup up to this many stored articles (bench/recluster.py: 2.9 s at 1k,
 # 8.4 s at 5k, 29 s at 10k, 66 s and 4.4 GB at 20k); above it, `storyline recluster` does it when asked.
 AUTO_MAX_ARTICLES = S.auto_regroup_max_articles
-VECTOR_DIM = 384  # the lead embedding's width (MiniLM), for a story of articles that have none
 
 
 @dataclass(frozen=True)
