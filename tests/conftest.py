@@ -70,6 +70,18 @@ def write_headers(base: str) -> dict[str, str]:
     return {"X-Storyline-Token": httpx.get(base + "/api/token").json()["token"]}
 
 
+def wait_for_job(base: str, job: dict) -> dict:
+    """Poll an ingest job of the server at `base` until it is no longer running; its last state."""
+    import httpx
+
+    for _ in range(600):
+        job = httpx.get(f"{base}/api/jobs/{job['id']}").json()
+        if job["status"] != "running":
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job still running: {job}")
+
+
 @contextmanager
 def running_server(db: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """`storyline serve` on a free loopback port, as a real process; yields its base URL."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import CORPUS, running_server, write_headers
+from conftest import CORPUS, running_server, wait_for_job, write_headers
 
 from storyline.engine.local import ingest
 from storyline.ingest.fetch import FetchError, address_allowed, fetch
@@ -81,15 +81,6 @@ def _articles(db: Path) -> int:
         return c.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
-def _wait(base: str, job: dict) -> dict:
-    for _ in range(600):
-        job = httpx.get(f"{base}/api/jobs/{job['id']}").json()
-        if job["status"] != "running":
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job still running: {job}")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     db = tmp_path_factory.mktemp("safety") / "s.db"
@@ -127,7 +118,7 @@ def test_writes_from_another_origin_or_without_the_token_are_refused(served):
     assert _articles(db) == before
     r = httpx.post(base + "/api/ingest", data=form, headers={**token, "Origin": base, "Sec-Fetch-Site": "same-origin"})
     assert r.status_code == 202
-    assert _wait(base, r.json())["status"] == "done"
+    assert wait_for_job(base, r.json())["status"] == "done"
     assert _articles(db) == before + 1
 
 
@@ -141,7 +132,7 @@ def test_urls_into_this_machine_are_refused(served, host):
     with loopback_http(Internal) as port:
         url = f"http://{host}:{port}/secret"
         r = httpx.post(base + "/api/ingest", data={"url": url}, headers=write_headers(base))
-        job = _wait(base, r.json())
+        job = wait_for_job(base, r.json())
     assert job["status"] == "done" and job["rejected"], job
     assert "loopback, private or reserved" in job["rejected"][0] or "cannot resolve" in job["rejected"][0]
     assert _articles(db) == before
@@ -172,7 +163,9 @@ def test_fetched_article_keeps_its_url(tmp_path):
         ingest(store, [str(CORPUS / "nws-wire")])
     with running_server(db, "--allow-private-urls") as (base, _proc), loopback_http(Internal) as port:
         url = f"http://127.0.0.1:{port}/story.html"
-        job = _wait(base, httpx.post(base + "/api/ingest", data={"url": url}, headers=write_headers(base)).json())
+        job = wait_for_job(
+            base, httpx.post(base + "/api/ingest", data={"url": url}, headers=write_headers(base)).json()
+        )
         assert job["status"] == "done" and "1 ingested" in job["summary"], job
         with Store(db, readonly=True) as s:
             arts = [s.article(i) for i in s.article_ids()]
@@ -242,7 +235,9 @@ def test_a_decompression_bomb_and_poison_records_are_skipped_one_line_each(serve
         ("files", ("poison.jsonl", poison.encode(), "application/json")),
         ("files", ("poison.rss", rss.encode(), "application/rss+xml")),
     ]
-    job = _wait(base, httpx.post(base + "/api/ingest", files=files, headers=write_headers(base), timeout=60).json())
+    job = wait_for_job(
+        base, httpx.post(base + "/api/ingest", files=files, headers=write_headers(base), timeout=60).json()
+    )
     assert job["status"] == "done", job
     problems = "\n".join(job["problems"])
     assert "bomb.warc.gz#1: WARC record unpacks to more than" in problems
@@ -267,7 +262,7 @@ def test_too_many_jobs_at_once_are_refused_and_odd_ids_are_not_found(tmp_path):
         third = httpx.post(base + "/api/ingest", data=slow, headers=h)
         assert third.status_code == 429 and "running already" in third.text
         for r in first:
-            assert _wait(base, r.json())["status"] == "done"
+            assert wait_for_job(base, r.json())["status"] == "done"
         assert (
             httpx.post(base + "/api/ingest", data={"text": "Ferry fares rise\n\n" + BODY}, headers=h).status_code == 202
         )

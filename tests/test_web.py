@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import CORPUS, ROOT, running_server, write_headers
+from conftest import CORPUS, ROOT, running_server, wait_for_job, write_headers
 from playwright.sync_api import expect
 
 from storyline.engine.local import ingest
@@ -174,11 +173,7 @@ def test_uploads_take_every_type_ingest_reads(server):
              ("files", ("feed.jsonl.gz", gzip.compress(line.encode() + b"\n"), "application/gzip"))]  # fmt: skip
     job = httpx.post(base + "/api/ingest", files=files, headers=h).json()
     assert job["rejected"] == [] and job["files"] == 2
-    for _ in range(600):
-        job = httpx.get(f"{base}/api/jobs/{job['id']}").json()
-        if job["status"] != "running":
-            break
-        time.sleep(0.2)
+    job = wait_for_job(base, job)
     assert job["status"] == "done" and "2 ingested" in job["summary"], job
 
 
@@ -244,12 +239,7 @@ def test_feed_url_is_fetched_only_when_given(server, tmp_path):
             headers=write_headers(base),
         )
         assert r.status_code == 202
-        job = r.json()
-        for _ in range(600):
-            job = httpx.get(f"{base}/api/jobs/{job['id']}").json()
-            if job["status"] != "running":
-                break
-            time.sleep(0.2)
+        job = wait_for_job(base, r.json())
         assert job["status"] == "done" and "1 ingested" in job["summary"], job
         titles = [
             s["title"] for s in httpx.get(base + "/api/stories", params={"q": "ferry timetable"}).json()["stories"]
