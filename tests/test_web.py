@@ -100,6 +100,21 @@ def test_stories_search_dossier_and_citation(server, page):
     _shot(page, "article")
 
 
+def test_a_bad_date_filter_says_so_instead_of_showing_no_stories(server, page):
+    base, _db = server
+    r = httpx.get(base + "/api/stories", params={"since": "notadate"})
+    assert r.status_code == 400 and "since='notadate' is not a date" in r.json()["detail"]
+    page.goto(base + "/?since=notadate")
+    assert "is not a date: use YYYY-MM-DD" in page.locator("#filter-error").inner_text()
+    assert page.locator("a.story-link").count() >= 5  # the stories are there, listed without the date
+    assert "Ingest some articles" not in page.content()
+    page.goto(base + "/?since=2999-01-01")
+    assert page.locator("#filter-error").count() == 0
+    assert "No stories match these filters" in page.content() and "Ingest some articles" not in page.content()
+    since = httpx.get(base + "/api/stories", params={"since": "2025-03-14"}).json()
+    assert 0 < since["total"] <= httpx.get(base + "/api/stories").json()["total"]
+
+
 def test_who_said_what_filter_and_entity_page(server, page):
     base, _db = server
     page.goto(base + "/")

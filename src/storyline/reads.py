@@ -34,6 +34,20 @@ from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store
 
 
+class BadFilter(ValueError):
+    """A filter value the story list cannot apply; the message names it and says why."""
+
+
+def day(name: str, value: str | None) -> str | None:
+    """A date filter as YYYY-MM-DD, or BadFilter: a list silently unfiltered would mislead."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise BadFilter(f"{name}={value!r} is not a date: use YYYY-MM-DD") from None
+
+
 class Reader:
     """Views of one store. Story ids of stories merged by recluster answer for the story they joined."""
 
@@ -105,7 +119,9 @@ class Reader:
         facets: tuple[list[str], list[str]] | None = None,
     ) -> StoryList:
         """One page of the filtered story list, newest first; only that page's members are loaded.
-        `facets` (outlets, people) are passed in when the caller has them for this data version."""
+        `facets` (outlets, people) are passed in when the caller has them for this data version;
+        a `since` or `until` that is not a date raises BadFilter."""
+        since, until = day("since", since), day("until", until)
         s = self.store
         keep: set[int] | None = None
         if q:

@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from storyline.output import ArticlePage, Dossier, EntityPage, StoryList, dump
-from storyline.reads import Reader
+from storyline.reads import BadFilter, Reader
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import StoreError
 from storyline.web.jobs import IngestJobs, Job, JobRefused, upload_name
@@ -128,9 +128,10 @@ def create_app(
         except StoreError as e:
             raise HTTPException(503, str(e)) from None
 
-    def page(name: str, **ctx: Any) -> HTMLResponse:
+    def page(name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
         html = env.get_template(name).render(web=True, **ctx)
-        return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"})
+        headers = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"}
+        return HTMLResponse(html, status_code=status_code, headers=headers)
 
     # -- data: the read layer's views, cached where a view is costly -------------------------
     facets: dict[str, Any] = {}  # outlets and people for the filters, kept until the store changes
@@ -173,7 +174,12 @@ def create_app(
     def stories_page(q: str | None = None, outlet: str | None = None, person: str | None = None,
                      since: str | None = None, until: str | None = None, page_no: int = Query(1, alias="page"),
                      ) -> HTMLResponse:  # fmt: skip
-        data = stories_data(q, outlet, person, since, until, page_no)
+        error = None
+        try:
+            data = stories_data(q, outlet, person, since, until, page_no)
+        except BadFilter as e:  # say so, and list the stories without the dates rather than none
+            error = str(e)
+            data = stories_data(q, outlet, person, None, None, page_no)
         filters = {
             k: v for k, v in {"q": q, "outlet": outlet, "person": person, "since": since, "until": until}.items() if v
         }
@@ -188,6 +194,8 @@ def create_app(
             page_size=PAGE_SIZE,
             prev_url="/?" + urlencode({**filters, "page": data.page - 1}) if data.page > 1 else None,
             next_url="/?" + urlencode({**filters, "page": data.page + 1}) if data.page < data.pages else None,
+            error=error,
+            status_code=400 if error else 200,
         )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -250,7 +258,10 @@ def create_app(
                     until: str | None = Query(None, description="YYYY-MM-DD"),
                     page: int = Query(1, description=f"page of {PAGE_SIZE} stories, newest first"),
                     ) -> StoryList:  # fmt: skip
-        return stories_data(q, outlet, person, since, until, page)
+        try:
+            return stories_data(q, outlet, person, since, until, page)
+        except BadFilter as e:
+            raise HTTPException(400, str(e)) from None
 
     @app.get("/api/stories/{story_id}", summary="A story's dossier (same JSON as `storyline dossier --format json`)")
     def api_story(story_id: int) -> Dossier:
