@@ -88,6 +88,11 @@ def _article_fields(a: Article, extra: Stored) -> dict[str, Any]:
     }
 
 
+def spans(sentences: list[Sentence]) -> list[SentenceSpan]:
+    """An article's sentence boundaries, as dossiers and article pages give them for citations."""
+    return [SentenceSpan(idx=x.idx, paragraph=x.paragraph, start=x.start, end=x.end) for x in sentences]
+
+
 def _related(store: Store, story: Story) -> list[RelatedStory]:
     related = []
     for other in store.stories(list(story.related)) if story.related else []:
@@ -202,7 +207,7 @@ def build_dossier(
                 **_article_fields(a, e),
                 outlet_label=outlet_label(a),
                 copy_similarity=e.copy_similarity,
-                sentences=[SentenceSpan(idx=x.idx, paragraph=x.paragraph, start=x.start, end=x.end) for x in s],
+                sentences=spans(s),
             )
             for a, e, s, _m in loaded
         ],

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Self
 
-from storyline.dossier import article_record, build_dossier, compare_story, entities_of, quotes_of
+from storyline.dossier import article_record, build_dossier, compare_story, entities_of, quotes_of, spans
 from storyline.output import (
     ArticleMark,
     ArticlePage,
@@ -22,7 +22,6 @@ from storyline.output import (
     Dossier,
     EntityPage,
     Mentioned,
-    SentenceSpan,
     StoryEntity,
     StoryList,
     StoryQuote,
@@ -166,7 +165,7 @@ class Reader:
         return ArticlePage(
             **vars(record),
             outlet_label=outlet_label(art),
-            sentences=[SentenceSpan(idx=x.idx, paragraph=x.paragraph, start=x.start, end=x.end) for x in s.sentences(article_id)],
+            sentences=spans(s.sentences(article_id)),
             entities=[ArticleMark(start=m.start, end=m.end, text=m.text, label=m.label, name=m.canonical) for m in s.mentions(article_id)],
             quotes=[ArticleQuoteMark(start=q.start, end=q.end, text=q.text, speaker=q.speaker, cue=q.cue, partial=q.partial) for q in s.quotes(article_id)],
             copies=s.copies_of(article_id),

@@ -105,7 +105,7 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
         )
 
 
-def read_warc(source: str, data: bytes, max_bytes: int = 50 * 1024 * 1024) -> Iterator[Item]:
+def read_warc(source: str, data: bytes, max_bytes: int = S.max_bytes) -> Iterator[Item]:
     """Every HTML response record of a WARC / WARC.gz becomes an article.
 
     Records are read with a ceiling, so a small .warc.gz cannot unpack into gigabytes: a record
