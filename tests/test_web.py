@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ XSS = {
     "title": "<script>window.__xss=1</script>Mayor <img src=x onerror=window.__xss=1> resigns",
     "outlet": "<img src=x onerror=window.__xss=1>",
     "text": (
-        "The mayor of Kirkby Dale resigned on Monday <script>window.__xss=1</script> after a vote of no confidence.\n\n"
+        "The mayor of Kirkby Dale resigned on Monday <script>window.__xss=1</script> after a vote of no <mark>confidence</mark>.\n\n"
         "“<img src=x onerror=window.__xss=1> I am proud of what we did,” said Mayor Jane <b onmouseover=window.__xss=1>Doe</b>.\n\n"
         "Councillor Ravi Patel said: “<a href=javascript:window.__xss=1>click</a> The town deserves better.”"
     ),
@@ -100,6 +101,36 @@ def test_stories_search_dossier_and_citation(server, page):
     _shot(page, "article")
 
 
+def test_search_results_show_why_each_story_matched(server, page):
+    """Each story found shows words of its best-matching article with the matched words marked; the
+    scraped text around them stays text (only the matched words become <mark>)."""
+    base, _db = server
+    found = httpx.get(base + "/api/stories", params={"q": "bridge"}).json()["stories"]
+    assert len(found) >= 2
+    for s in found:
+        assert "\ue000" in s["snippet"] and "\ue001" in s["snippet"], s["snippet"]
+        assert s["snippet_article"] in [a["id"] for a in s["articles"]]
+    assert all(s["snippet"] is None for s in httpx.get(base + "/api/stories").json()["stories"])
+    page.goto(base + "/?q=bridge")
+    assert page.locator("p.snippet").count() == len(found)
+    marks = page.locator("p.snippet mark").all_inner_texts()
+    assert len(marks) >= len(found) and {m.lower() for m in marks} == {"bridge"}, marks
+    _shot(page, "search")
+    page.locator("p.snippet a.cite").first.click()
+    page.wait_for_url("**/articles/*")
+    assert "bridge" in page.locator("article.body").inner_text().lower()
+
+    mayor = page.locator("tr", has=page.locator("a.story-link", has_text="resigns")).locator("p.snippet")
+    page.goto(base + "/?q=proud")
+    snippet = mayor
+    assert "<img src=x onerror=window.__xss=1>" in snippet.inner_text()  # shown, as text
+    assert snippet.locator("mark").all_inner_texts() == ["proud"]
+    page.goto(base + "/?q=confidence")
+    assert "<mark>confidence</mark>" in snippet.inner_text()  # the article's own <mark> is text too
+    assert snippet.locator("mark").all_inner_texts() == ["confidence"]
+    assert page.locator("main img").count() == 0 and page.evaluate("window.__xss") is None
+
+
 def test_a_bad_date_filter_says_so_instead_of_showing_no_stories(server, page):
     base, _db = server
     r = httpx.get(base + "/api/stories", params={"since": "notadate"})
@@ -126,6 +157,150 @@ def test_who_said_what_filter_and_entity_page(server, page):
     assert "chief bridge engineer" in page.inner_text("main")
     assert page.locator("ul.said li").count() >= 2
     _shot(page, "entity")
+
+
+def test_quotes_filter_by_outlet_and_the_story_list_by_outlet_and_person(server, page):
+    base, _db = server
+    page.goto(base + "/")
+    page.locator("a.story-link", has_text="Kestrel Bridge after crack").click()
+    page.wait_for_url("**/stories/*")
+    quotes = httpx.get(page.url.replace("/stories/", "/api/stories/")).json()["quotes"]
+    speakers = " ".join(q["speaker"] or "" for q in quotes).lower()
+    labels = {src["outlet_label"] for q in quotes for src in q["sources"]}
+    outlet = next(o for o in sorted(labels) if o.lower() not in speakers and o != "NWS")  # a name no speaker has
+    carrying = [q for q in quotes if any(src["outlet_label"] == outlet for src in q["sources"])]
+    assert 0 < len(carrying) < len(quotes)
+    page.fill("#quote-filter", outlet)
+    rows = page.locator("h2:has-text('Who said what') + input + table tbody tr:visible")
+    expect(rows).to_have_count(len(carrying))
+    assert all(outlet in rows.nth(i).locator("td").nth(3).inner_text() for i in range(rows.count()))
+    page.fill("#quote-filter", "")
+    expect(rows).to_have_count(len(quotes))
+
+    for name, value in (("outlet", "The Ledger"), ("person", "Tomas Ferreira")):
+        want = httpx.get(base + "/api/stories", params={name: value}).json()["stories"]
+        assert 0 < len(want) < httpx.get(base + "/api/stories").json()["total"], name
+        page.goto(base + "/")
+        page.select_option(f"select[name={name}]", value)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"**/?*{name}=*")
+        assert page.locator("a.story-link").all_inner_texts() == [s["title"] for s in want], name
+        assert page.locator(f"select[name={name}]").input_value() == value  # the form keeps the filter
+    assert all(any(a["outlet"] == "The Ledger" for a in s["articles"]) for s in
+               httpx.get(base + "/api/stories", params={"outlet": "The Ledger"}).json()["stories"])  # fmt: skip
+
+
+def test_names_link_to_their_entity_pages(server, page):
+    """On the web a speaker or a person named links to everything said by and about them; a static
+    dossier has no server, so its names link to their row of its own people table."""
+    from storyline.present.render import render_dossier
+    from storyline.reads import Reader
+
+    base, db = server
+    page.goto(base + "/")
+    page.locator("a.story-link", has_text="Kestrel Bridge after crack").click()
+    page.wait_for_url("**/stories/*")
+    story = int(page.url.rsplit("/", 1)[1])
+    d = httpx.get(f"{base}/api/stories/{story}").json()
+    speaker_cells = page.locator("h2:has-text('Who said what') + input + table tbody td:first-child")
+    for i, q in enumerate(d["quotes"]):
+        if q["speaker"]:
+            link = speaker_cells.nth(i).locator("a.person")
+            assert link.get_attribute("href") == "/entities/" + quote(q["speaker"], safe="")
+    people = [e["name"] for e in d["entities"] if e["type"] in ("PERSON", "ORG")]
+    table = page.locator("h2:has-text('People and organisations') + table tbody td:first-child a.person")
+    assert table.all_inner_texts() == people
+    page.locator("h2:has-text('Who said what') + input + table a.person", has_text="Tomas Ferreira").first.click()
+    page.wait_for_url("**/entities/Tomas%20Ferreira")
+    assert page.locator("h1").inner_text() == "Tomas Ferreira" and page.locator("ul.said li").count() >= 2
+
+    quoting = next(src["article"] for q in d["quotes"] if q["speaker"] == "Tomas Ferreira" for src in q["sources"])
+    page.goto(f"{base}/articles/{quoting}")
+    quoted = page.locator("table.meta-table tr:has(th:text('Quoted')) a.person")
+    assert "Tomas Ferreira" in quoted.all_inner_texts()
+    quoted.filter(has_text="Tomas Ferreira").click()
+    page.wait_for_url("**/entities/Tomas%20Ferreira")
+
+    with Reader.open(db) as r:
+        page.set_content(render_dossier(r.dossier(story), "html"))
+    assert page.locator("a[href^='/entities/']").count() == 0
+    links = page.locator("a.person")
+    assert links.count() >= 1
+    for i in range(links.count()):
+        target = page.locator(links.nth(i).get_attribute("href"))
+        assert target.locator("td").first.inner_text() == links.nth(i).inner_text()  # the name's own row
+
+
+def test_matrix_headers_of_long_outlet_names_never_overlap(browser, tmp_path):
+    """Outlet names of any length stay readable above their own column, on the web and in the static file."""
+    from storyline.present.render import render_dossier
+    from storyline.reads import Reader
+
+    names = ["The Washington Post — Politics", "Northern Wire Service",
+             "Aldwin Community Broadcasting FM (Evening Edition)",
+             "Internationale Zeitung für Wirtschaft und Gesellschaft — English Service",
+             "Nordvik-Ostraven-Handelsblatt-Onlineausgabe", "Daily Courier"]  # fmt: skip
+    texts = [
+        "The Skerra ferry terminal was closed on Tuesday after a fire broke out in the ticket hall, the harbour "
+        "authority said. About 300 passengers were evacuated and nobody was hurt. Ferries will sail from the north "
+        "pier until Friday, the authority added. Insurers were assessing the damage.",
+        "Around 350 people were led out of the Skerra ferry terminal on Tuesday when fire spread through its ticket "
+        "hall. Harbour master Ingrid Solberg said the building would stay shut until engineers had checked the roof. "
+        "Sailings move to the north pier until Friday.",
+        "Ferries from Skerra are leaving from the north pier this week after Tuesday's fire in the terminal's ticket "
+        "hall. The harbour authority said the terminal was closed and about 300 passengers had been evacuated.",
+        "A fire in the ticket hall of the Skerra ferry terminal on Tuesday forced the harbour authority to close the "
+        "building. Freight operators warned of delays while sailings run from the north pier until Friday.",
+        "Passengers were evacuated from the Skerra ferry terminal on Tuesday after a fire in the ticket hall. The "
+        "harbour authority closed the terminal and said ferries would use the north pier until Friday.",
+        "Fire tore through the ticket hall of the Skerra ferry terminal on Tuesday. About 350 passengers were "
+        "evacuated, the harbour authority said, and nobody was hurt. Ferries will sail from the north pier until Friday.",
+    ]
+    lines = [json.dumps({"url": f"https://news{i}.example/ferry", "outlet": o, "title": f"Fire shuts Skerra ferry terminal ({i})",
+                         "published": "2025-04-01", "text": t}) for i, (o, t) in enumerate(zip(names, texts, strict=True))]  # fmt: skip
+    (tmp_path / "ferry.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "ferry.db"
+    with Store(db) as store:
+        ingest(store, [str(tmp_path / "ferry.jsonl")])
+    with Reader.open(db) as r:
+        (story,) = r.stories()
+        (tmp_path / "dossier.html").write_text(render_dossier(r.dossier(story.id), "html"), encoding="utf-8")
+    measure = """els => els.map(th => { const r = document.createRange(); r.selectNodeContents(th);
+        const t = r.getBoundingClientRect(), c = th.getBoundingClientRect();
+        return {title: th.title, label: th.textContent.trim(), text: [t.left, t.top, t.right, t.bottom],
+                cell: [c.left, c.top, c.right, c.bottom]}; })"""
+
+    def check(page, where: str) -> None:
+        columns = httpx.get(f"{base}/api/stories/{story.id}").json()["matrix_outlets"]
+        assert len(columns) >= 5 and max(map(len, columns)) >= 40, columns
+        heads = page.eval_on_selector_all("table.matrix th.o", measure)
+        tl, tt, tr, tb = page.eval_on_selector("table.matrix", "t => { const b = t.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }")  # fmt: skip
+        width = page.viewport_size["width"]
+        assert [h["title"] for h in heads] == [h["label"] for h in heads] == columns, where  # the full name, shown
+        for h in heads:
+            (x0, y0, x1, y1), (c0, d0, c1, d1) = h["text"], h["cell"]
+            assert c0 - 0.5 <= x0 and x1 <= c1 + 0.5 and d0 - 0.5 <= y0 and y1 <= d1 + 0.5, (where, h)  # in its cell
+            assert tl - 0.5 <= x0 and x1 <= tr + 0.5 and tt - 0.5 <= y0 and y1 <= tb + 0.5, (where, h)  # in the table
+            assert 0 <= x0 and x1 <= width, (where, h)  # on the screen
+        for a, b in itertools.combinations(heads, 2):
+            (a0, a1, a2, a3), (b0, b1, b2, b3) = a["text"], b["text"]
+            assert a2 <= b0 + 0.5 or b2 <= a0 + 0.5 or a3 <= b1 + 0.5 or b3 <= a1 + 0.5, (where, a, b)
+
+    with running_server(db) as (base, _proc):
+        ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = ctx.new_page()
+        try:
+            page.goto(f"{base}/stories/{story.id}")
+            check(page, "web")
+            _shot(page, "matrix-long-outlets")
+            page.set_viewport_size({"width": 760, "height": 900})
+            check(page, "web, narrow")
+            _shot(page, "matrix-long-outlets-narrow")
+            page.set_viewport_size({"width": 1200, "height": 900})
+            page.goto((tmp_path / "dossier.html").as_uri())
+            check(page, "static file")
+        finally:
+            ctx.close()
 
 
 def test_entity_lookup_is_case_blind_and_cites_each_sentence_once(server):

@@ -286,6 +286,12 @@ class StoryRow(Record):
     articles: list[StoryArticleRow]
     related: list[int]
     sparkline: str = Field(description="Articles per day across the story's span, as SVG polyline points.")
+    snippet: str | None = Field(
+        None,
+        description="With a search (`q`): words of the story's best-matching article around the match, each "
+        "matched word between U+E000 and U+E001 (private-use characters); null without a search.",
+    )
+    snippet_article: str | None = Field(None, description="Id of the article the snippet is from.")
 
 
 class StoryList(Record):

@@ -123,8 +123,10 @@ class Reader:
         since, until = day("since", since), day("until", until)
         s = self.store
         keep: set[int] | None = None
+        hits: dict[str, int] = {}  # matching article -> its rank, best first
         if q:
-            keep = s.stories_with(article_ids=s.search(q))
+            hits = {a: k for k, a in enumerate(s.search(q))}
+            keep = s.stories_with(article_ids=list(hits))
         if outlet or person:
             found = s.stories_with(outlet=outlet or None, person=person or None)
             keep = found if keep is None else keep & found
@@ -140,9 +142,20 @@ class Reader:
         page = min(max(1, page), pages)
         shown = index[(page - 1) * S.page_size : page * S.page_size]
         order = {sid: k for k, (sid, *_rest) in enumerate(shown)}
+        stories = sorted(s.stories([sid for sid, *_rest in shown]), key=lambda st: order[st.id])
+        # with a search, each story says why it matched: the words around the match in its best-ranked article
+        best = {
+            st.id: min((a.id for a in st.articles if a.id in hits), key=hits.__getitem__, default="") for st in stories
+        }
+        snippets = s.snippets(q, [a for a in best.values() if a]) if q else {}
         rows = [
-            StoryRow(**st.to_dict(), sparkline=sparkline([a.published for a in st.articles]))
-            for st in sorted(s.stories([sid for sid, *_rest in shown]), key=lambda st: order[st.id])
+            StoryRow(
+                **st.to_dict(),
+                sparkline=sparkline([a.published for a in st.articles]),
+                snippet=snippets.get(best[st.id]),
+                snippet_article=best[st.id] if best[st.id] in snippets else None,
+            )
+            for st in stories
         ]
         outlets, people = facets or self.facets()
         return StoryList(stories=rows, total=len(index), page=page, pages=pages, outlets=outlets, people=people)

@@ -6,23 +6,46 @@ from typing import Any
 
 from storyline.store.connection import StoreBase
 
+# Around each matched word of a snippet: private-use characters, so that no article text can pass
+# for a marker (a snippet whose text holds one comes without markers).
+HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
+
+
+def fts_query(query: str) -> str:
+    """A user's query as an FTS5 expression: each word quoted (no operators), prefix* kept."""
+    terms = [
+        '"' + t.replace('"', '""') + '"' + ("*" if t.endswith("*") else "") for t in query.replace("*", "* ").split()
+    ]
+    return " ".join(t.replace('*"*', '"*') for t in terms if t.strip('"*'))
+
 
 class SearchStore(StoreBase):
     """Full-text search and the lookups of the web's filters and entity pages."""
 
     def search(self, query: str, limit: int = 500) -> list[str]:
         """Article ids matching a full-text query (words, "phrases", prefix*), best first."""
-        terms = [
-            '"' + t.replace('"', '""') + '"' + ("*" if t.endswith("*") else "")
-            for t in query.replace("*", "* ").split()
-        ]
-        terms = [t.replace('*"*', '"*') for t in terms if t.strip('"*')]
-        if not terms:
+        match = fts_query(query)
+        if not match:
             return []
         rows = self.db.execute(
-            "SELECT id FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (" ".join(terms), limit)
+            "SELECT id FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (match, limit)
         )
         return [r[0] for r in rows]
+
+    def snippets(self, query: str, article_ids: list[str], words: int = 18) -> dict[str, str]:
+        """Article id -> a few words of its title or text around the match, each matched word
+        between HIT_OPEN and HIT_CLOSE: why the article matched, for the articles given."""
+        match = fts_query(query)
+        if not match or not article_ids:
+            return {}
+        rows = self.db.execute(
+            f"""SELECT id, snippet(articles_fts, -1, ?, ?, '…', ?), snippet(articles_fts, -1, '', '', '…', ?)
+                FROM articles_fts WHERE articles_fts MATCH ? AND id IN ({",".join("?" * len(article_ids))})""",
+            (HIT_OPEN, HIT_CLOSE, words, words, match, *article_ids),
+        )
+        return {
+            r[0]: r[2] if HIT_OPEN in r[2] or HIT_CLOSE in r[2] else r[1] for r in rows
+        }  # a marker in the text itself: no highlight rather than a wrong one
 
     def stories_with(
         self, outlet: str | None = None, person: str | None = None, article_ids: list[str] | None = None

@@ -33,6 +33,7 @@ from storyline.output import ArticlePage, Dossier, EntityPage, StoryList, dump
 from storyline.reads import BadFilter, Reader
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import StoreError
+from storyline.store.search import HIT_CLOSE, HIT_OPEN
 from storyline.web.jobs import IngestJobs, Job, JobRefused, upload_name
 
 PAGE_SIZE = S.page_size
@@ -93,6 +94,7 @@ def create_app(
     )
     env.filters["safe_url"] = _safe_url
     env.filters["urlq"] = lambda s: quote(str(s), safe="")
+    env.globals.update(HIT_OPEN=HIT_OPEN, HIT_CLOSE=HIT_CLOSE)  # a search snippet's markers, <mark> in the page
     jobs = IngestJobs(db, max_upload_bytes, max_files, allow_private_urls)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     token = secrets.token_urlsafe(24)  # per server run: a page elsewhere cannot know it
@@ -219,7 +221,7 @@ def create_app(
             headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'"},
         )
 
-    @app.get("/entities/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/entities/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(name: str) -> HTMLResponse:
         return page("entity.html.j2", e=dump(entity_data(name)))
 
@@ -271,7 +273,7 @@ def create_app(
     def api_article(article_id: str) -> ArticlePage:
         return article_data(article_id)
 
-    @app.get("/api/entities/{name}", summary="Everything said by and about one person or body")
+    @app.get("/api/entities/{name:path}", summary="Everything said by and about one person or body")
     def api_entity(name: str) -> EntityPage:
         return entity_data(name)
 
