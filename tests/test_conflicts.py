@@ -110,8 +110,9 @@ def test_headlines_and_standfirsts_are_claims_cited_as_such(tmp_path, cli):
         "The Kestrel Bridge will reopen to traffic on Monday, the council said."
     )
     db = tmp_path / "s.db"
-    with Store(db) as store:
-        ingest(store, [str(tmp_path / "harbour.txt"), str(tmp_path / "valley.txt")])
+    with Store(db) as store:  # plain text names no outlet here: the user does
+        ingest(store, [str(tmp_path / "harbour.txt")], outlet="Harbour Times")
+        ingest(store, [str(tmp_path / "valley.txt")], outlet="Valley Gazette")
     code, out, _ = cli("dossier", 1, "--format", "json", "--db", db)
     assert code == 0
     d = json.loads(out)

@@ -56,8 +56,12 @@ def _store(db: str) -> Any:
 
 
 @contextmanager
-def _progress(enabled: bool, label: str) -> Iterator[Any]:
-    """A rich progress display on a terminal; a no-op callback in pipes or with --quiet."""
+def _progress(enabled: bool, label: str, unit: str = "documents") -> Iterator[Any]:
+    """A rich progress display on a terminal; None (no display) in pipes or with --quiet.
+
+    The callback takes an engine.local.IngestProgress (ingest), or a name (one more item done):
+    the bar counts finished work only, with the total, rate and time left when the total is known.
+    """
     if not enabled:
         yield None
         return
@@ -67,13 +71,44 @@ def _progress(enabled: bool, label: str) -> Iterator[Any]:
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed} documents"),
+        TextColumn("{task.fields[count]}"),
         TimeElapsedColumn(),
         TextColumn("[dim]{task.fields[current]}"),
         transient=True,
     ) as bar:
-        task = bar.add_task(label, total=None, current="")
-        yield lambda source: bar.update(task, advance=1, current=str(source)[-60:])
+        task = bar.add_task(label, total=None, count="", current="")
+        done = 0
+
+        def update(p: Any) -> None:
+            nonlocal done
+            if isinstance(p, str):  # one more item done, of an unknown number
+                done += 1
+                bar.update(task, completed=done, count=f"{done} {unit}", current=p[-50:])
+                return
+            total = p.total if p.total is not None and p.total >= p.done else None
+            count = f"{p.done:,}/{total:,} {unit}" if total is not None else f"{p.done:,} {unit}"
+            count += f" · {p.stored:,} analysed and stored"
+            if p.rate:
+                count += f" · {p.rate:.1f}/s"
+            left = p.seconds_left if total is not None else None
+            if left is not None:
+                count += f" · ~{_duration(left)} left"
+            bar.update(task, completed=p.done, total=total, count=count, current=str(p.source)[-40:])
+
+        yield update
+
+
+def _duration(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
+
+
+def _outlet(name: str | None) -> str | None:
+    if name is None:
+        return None
+    if not name.strip() or len(name) > 200 or any(ord(c) < 32 for c in name):
+        raise CliError(f"--outlet {name!r}: an outlet is a name of 1-200 printable characters")
+    return name.strip()
 
 
 def _ingest(args: argparse.Namespace, db: str) -> Any:
@@ -97,6 +132,7 @@ def _ingest(args: argparse.Namespace, db: str) -> Any:
             report = ingest(
                 store, args.paths, batch_size=args.batch_size, max_bytes=args.max_bytes, progress=cb,
                 workers=args.workers, analyzer=analyzer, follow_symlinks=args.follow_symlinks,
+                outlet=_outlet(args.outlet),
             )  # fmt: skip
     except StoreError as e:
         raise CliError(str(e)) from None
@@ -137,7 +173,9 @@ def cmd_stories(args: argparse.Namespace) -> int:
         table.add_column(col, overflow="fold")
     for s in stories:
         table.add_row(
-            str(s.id), s.title, str(len(s.articles)), str(len(s.outlets)), s.first_date or "", s.last_date or "",
+            str(s.id), s.title, str(len(s.articles)),
+            f"{len(s.outlets)} (+{s.unknown_outlet_articles} unknown)" if s.unknown_outlet_articles else str(len(s.outlets)),
+            s.first_date or "", s.last_date or "",
             ",".join(map(str, s.related)),
         )  # fmt: skip
     Console(width=None if sys.stdout.isatty() else 160).print(table)
@@ -230,7 +268,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         reader = Reader(store)
         stories = reader.stories()
         show = not args.quiet and sys.stderr.isatty()
-        with _progress(show, "writing dossiers") as cb:
+        with _progress(show, "writing dossiers", "stories") as cb:
             for s in stories:
                 dossier = _dossier(reader, s.id, args.sentences)
                 files = {fmt: f"story-{s.id}.{fmt}" for fmt in ("md", "html", "json")}
@@ -299,7 +337,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         print(
             json.dumps(
-                dump(d, include={"matrix_outlets", "claims", "conflicts", "differences"}),
+                dump(d, include={"matrix_outlets", "unknown_outlet_articles", "claims", "conflicts", "differences"}),
                 ensure_ascii=False,
                 indent=2,
             )
@@ -440,6 +478,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--follow-symlinks", action="store_true",
             help="inside folders, follow links to files outside them (default: skip those, with a reason)",
+        )  # fmt: skip
+        sp.add_argument(
+            "--outlet", metavar="NAME",
+            help="the outlet of every article read, e.g. \"BBC News\" for a folder of BBC pages (a JSON Lines "
+            "record's own \"outlet\" still wins); without it: the URL's host, then what the page says",
         )  # fmt: skip
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
 

@@ -32,7 +32,7 @@ from storyline.output import (
     StoryRef,
     TimelineEvent,
 )
-from storyline.records import Article, Mention, Sentence, Stored, Story, outlet_label, vector_key
+from storyline.records import UNKNOWN_OUTLET, Article, Mention, Sentence, Stored, Story, outlet_label, vector_key
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store
 
@@ -109,6 +109,7 @@ class _Compared:
     differences: str
     claims: list[ClaimRow]
     matrix_outlets: list[str]
+    unknown_outlet_articles: int
     conflicts: list[Conflict]
     timeline: list[TimelineEvent]
 
@@ -155,6 +156,7 @@ def _comparison(
         differences=differences(report),
         claims=report.claims,
         matrix_outlets=report.outlets,
+        unknown_outlet_articles=sum(1 for a, _e, _s, _m in independent if not a.outlet),
         conflicts=report.conflicts,
         timeline=timeline(report.claims, dated, earlier),
     )
@@ -192,6 +194,7 @@ def build_dossier(
             first_date=story.first_date,
             last_date=story.last_date,
             outlets=story.outlets,
+            unknown_outlet_articles=story.unknown_outlet_articles,
             article_count=len(story.articles),
             independent_count=len(independent),
             related=related,
@@ -225,7 +228,7 @@ def differences(report: ClaimsReport, single: int = S.differences_single) -> str
             parts.append(f"Outlets date “{c.claim}” differently: {versions}.")
         else:
             parts.append(f"Outlets give {c.about} different titles: {versions}.")
-    n_outlets = len(report.outlets)
+    n_outlets = len(set(report.outlets) - {UNKNOWN_OUTLET})
     if not report.conflicts and n_outlets > 1:
         parts.append(
             "No figures or titles conflict between outlets; where they differ it is in emphasis and wording, not in fact."

@@ -20,7 +20,10 @@ Status = Literal["corroborated", "single-source", "conflicting"]
 
 _SENTENCE = "Index of the sentence in that article; null when the headline or standfirst is cited."
 _PART = "Whether the citation is a sentence of the text, the headline or the standfirst."
-_LABEL = "Outlet, or 'unknown outlet (FILE)'."
+_LABEL = "Outlet, or 'unknown outlet' (every article whose outlet is not known shares that label)."
+_UNKNOWN = (
+    "Independent articles whose outlet is not known: they share the 'unknown outlet' column and never corroborate."
+)
 _DIFFERENCES = "The 'Where outlets differ' paragraph: conflicts and notable single-source claims."
 _CLAIMS = "Facts aligned across outlets (one row per fact, headlines included), most widely reported first."
 _TIMELINE = "Events in date order, the linked earlier stories included."
@@ -179,9 +182,9 @@ class StoryHeader(Record):
     )
     last_date: str | None
     outlets: list[str] = Field(
-        description="Independent outlets (syndicated copies are not counted). "
-        "An article without a known outlet counts as 'unknown outlet (FILE)'."
+        description="Known outlets of the independent articles (syndicated copies are not counted)."
     )
+    unknown_outlet_articles: int = Field(description=_UNKNOWN)
     article_count: int
     independent_count: int = Field(description="Articles that are not near-duplicate copies of another.")
     related: list[RelatedStory] = Field(description="Stories of the same storyline.")
@@ -235,6 +238,7 @@ class Comparison(Record):
     differences: str = Field(description=_DIFFERENCES)
     claims: list[ClaimRow] = Field(description=_CLAIMS)
     matrix_outlets: list[str] = Field(description="Columns of the corroboration matrix.")
+    unknown_outlet_articles: int = Field(description=_UNKNOWN)
     conflicts: list[Conflict]
     timeline: list[TimelineEvent] = Field(description=_TIMELINE)
 
@@ -254,6 +258,7 @@ class Dossier(Record):
     differences: str = Field(description=_DIFFERENCES)
     claims: list[ClaimRow] = Field(description=_CLAIMS)
     matrix_outlets: list[str] = Field(description="Columns of the corroboration matrix.")
+    unknown_outlet_articles: int = Field(description=_UNKNOWN)
     conflicts: list[Conflict]
     timeline: list[TimelineEvent] = Field(description=_TIMELINE)
     quotes: list[MergedQuote] = Field(
@@ -283,6 +288,7 @@ class StoryRow(Record):
     first_date: str | None
     last_date: str | None
     outlets: list[str]
+    unknown_outlet_articles: int = Field(description=_UNKNOWN)
     articles: list[StoryArticleRow]
     related: list[int]
     sparkline: str = Field(description="Articles per day across the story's span, as SVG polyline points.")

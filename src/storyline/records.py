@@ -163,7 +163,13 @@ class Story:
 
     @property
     def outlets(self) -> list[str]:
-        return sorted({outlet_label(a) for a in self.articles if a.copy_of is None})
+        """The known outlets of its independent articles (an unknown outlet is not one: see outlet_label)."""
+        return sorted({a.outlet for a in self.articles if a.copy_of is None and a.outlet})
+
+    @property
+    def unknown_outlet_articles(self) -> int:
+        """Independent articles whose outlet is not known."""
+        return sum(1 for a in self.articles if a.copy_of is None and not a.outlet)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -172,6 +178,7 @@ class Story:
             "first_date": self.first_date,
             "last_date": self.last_date,
             "outlets": self.outlets,
+            "unknown_outlet_articles": self.unknown_outlet_articles,
             "articles": [asdict(a) for a in self.articles],
             "related": list(self.related),
         }
@@ -182,9 +189,13 @@ def vector_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+UNKNOWN_OUTLET = "unknown outlet"
+
+
 def outlet_label(a: StoryArticle | Article) -> str:
-    """Name an outlet for counting: unknown outlets count once per article, never merged."""
-    return a.outlet or f"unknown outlet ({a.source.rsplit('/', 1)[-1]})"
+    """Name an outlet for showing and counting. Every article of unknown outlet shares one label,
+    so that two of them never count as two outlets: they may well be one outlet's copies."""
+    return a.outlet or UNKNOWN_OUTLET
 
 
 @dataclass

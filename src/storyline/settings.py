@@ -42,6 +42,10 @@ class Settings:
     )  # fmt: skip
 
     # -- extract --------------------------------------------------------------------------------
+    outlet_acronym_min_letters: int = setting(
+        3, "an acronym (NWS) is merged with the outlet it abbreviates (Northern Wire Service) from this length: "
+        "two letters name too many things", "extract",
+    )  # fmt: skip
     max_text_chars: int = setting(
         200_000, "longest body kept: long-reads run to 60,000 characters; spaCy refuses a million", "extract"
     )

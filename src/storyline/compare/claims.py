@@ -26,7 +26,7 @@ import numpy as np
 from storyline.analyze.nlp import VECTOR_DIM
 from storyline.lexicon import NUMBER_WORDS
 from storyline.output import Cell, Citation, Cited, ClaimRow, Conflict, ConflictVersion, Part, Status
-from storyline.records import Article, Mention, Sentence, outlet_label
+from storyline.records import UNKNOWN_OUTLET, Article, Mention, Sentence, outlet_label
 from storyline.settings import SETTINGS as S
 
 MODEL_PATH = Path(__file__).with_name("claim_pairs.json")
@@ -544,8 +544,9 @@ def claims_report(
 
     A row is one fact. Its cells say, per outlet, whether the outlet *reports* it, reports only a
     *related* fact of the same event (other detail), *contradicts* it (a conflicting figure or date)
-    or does not report it. A fact is "corroborated" only when two or more outlets report it (an
-    article of unknown outlet counts as its own outlet; copies never reach here).
+    or does not report it. A fact is "corroborated" only when two or more known outlets report it:
+    the articles of unknown outlet share one column, "unknown outlet", which never corroborates
+    (they may be one outlet's; copies never reach here).
     `stated_dates` maps (article index, sentence) to the (ISO date, words) a sentence states;
     `built` is what `build_claims` gave for these articles, when the caller has it already.
     """
@@ -583,7 +584,8 @@ def claims_report(
                 cells[outlet] = "related"
             else:
                 cells[outlet] = "not reported"
-        status: Status = "conflicting" if conflict else ("corroborated" if len(by_outlet) > 1 else "single-source")
+        known = len(by_outlet.keys() - {UNKNOWN_OUTLET})
+        status: Status = "conflicting" if conflict else ("corroborated" if known > 1 else "single-source")
         lead = next((c for c in g.claims if c.sentence >= 0), g.claims[0])  # a sentence reads better than a headline
         rows.append(
             ClaimRow(
@@ -631,5 +633,5 @@ def claims_report(
                         break
             versions.append(ConflictVersion(value=key, outlets=sorted(by), sentences=cited))
         conflicts.append(Conflict(kind="title", about=t.person, claim=f"{t.person}'s title", versions=versions))
-    rows.sort(key=lambda r: (-len(r.outlets), r.status != "conflicting"))
+    rows.sort(key=lambda r: (-len(set(r.outlets) - {UNKNOWN_OUTLET}), -len(r.outlets), r.status != "conflicting"))
     return ClaimsReport(outlets=outlets, claims=rows, conflicts=conflicts)

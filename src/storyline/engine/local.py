@@ -8,9 +8,11 @@ model runs, so re-ingesting a folder costs a read and a hash per file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -19,8 +21,9 @@ from dataclasses import dataclass, field
 from storyline.engine.recluster import AUTO_MAX_ARTICLES, recluster
 from storyline.engine.workers import Analyzed, Analyzer, local_analyzer
 from storyline.extract import ExtractError, extract
-from storyline.ingest import DEFAULT_MAX_BYTES, read_sources
+from storyline.ingest import DEFAULT_MAX_BYTES
 from storyline.ingest.decode import scrub
+from storyline.ingest.paths import expand, one_document, read_listed
 from storyline.records import Article, IngestProblem, RawDocument
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store, StoreError
@@ -59,6 +62,36 @@ class IngestReport:
         return ", ".join(parts) + f"; {len(self.stories)} stories touched{regrouped}"
 
 
+@dataclass(frozen=True)
+class IngestProgress:
+    """Where a run stands, for a progress display: counts of finished work, never of work queued.
+
+    `done` counts documents finished (stored, found already stored, or skipped); `stored` the
+    articles analysed and committed. `total` is the number of documents to expect when it is known
+    before reading: every input is a single-article file (text, HTML) or an already-read document;
+    a feed, JSON Lines or WARC file holds an unknown number, and then `total` is None.
+    """
+
+    done: int
+    stored: int
+    read: int
+    total: int | None
+    elapsed_s: float
+    source: str
+
+    @property
+    def rate(self) -> float | None:
+        """Documents finished per second so far."""
+        return self.done / self.elapsed_s if self.done and self.elapsed_s > 0 else None
+
+    @property
+    def seconds_left(self) -> float | None:
+        """Time left at the rate so far, when the total is known."""
+        if self.total is None or not self.rate:
+            return None
+        return max(0.0, (self.total - self.done) / self.rate)
+
+
 def _reason(e: BaseException) -> str:
     """An exception as a one-line reason, short and printable."""
     text = " ".join(str(e).split())[:100]
@@ -72,12 +105,13 @@ def ingest(
     batch_size: int = S.batch_size,
     max_bytes: int = DEFAULT_MAX_BYTES,
     today: dt.date | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[IngestProgress], None] | None = None,
     workers: int = 1,
     analyzer: Analyzer | None = None,
     follow_symlinks: bool = False,
     documents: Iterable[RawDocument | IngestProblem] = (),
     regroup: bool = True,
+    outlet: str | None = None,
 ) -> IngestReport:
     """Ingest everything `paths` names, then `documents` (read already: uploads, a fetched page);
     each batch of articles is committed as one transaction.
@@ -86,9 +120,24 @@ def ingest(
     replaces the local one and is left open for the caller to close. With `regroup`, a run that
     stored anything ends by re-examining the store's stories (engine/recluster.py), so that an
     article bridging two stories of one event merges them, when the store is small enough for
-    that to cost less than the ingest itself (recluster.AUTO_MAX_ARTICLES).
+    that to cost less than the ingest itself (recluster.AUTO_MAX_ARTICLES). `outlet` names the
+    outlet of every document read (extract/outlets.py: a JSON Lines record's own outlet still wins).
+    `progress` is called with an IngestProgress after each document read and each batch stored.
     """
     report = IngestReport()
+    listed = list(expand(paths, follow_symlinks=follow_symlinks))
+    documents = list(documents)
+    files = [p for p in listed if isinstance(p, str)]
+    total = len(listed) + len(documents) if all(one_document(f) for f in files) else None
+    started = time.monotonic()
+    read = 0
+    last = ""
+
+    def tell() -> None:
+        if progress:
+            stored = report.ingested + report.new_versions
+            progress(IngestProgress(report.seen, stored, read, total, time.monotonic() - started, last))
+
     pending: list[Article] = []
     pending_hashes: set[str] = set()
     in_flight: deque[Future[Analyzed]] = deque()
@@ -122,6 +171,7 @@ def ingest(
                 report.stories.add(story)
             if outcome in ("new", "copy", "version"):
                 report.articles.append(a.article.id)
+        tell()
 
     def flush() -> None:
         nonlocal runner
@@ -136,9 +186,11 @@ def ingest(
             write(in_flight.popleft())
 
     try:
-        for item in itertools.chain(
-            read_sources(paths, max_bytes=max_bytes, follow_symlinks=follow_symlinks), documents
-        ):
+        for item in itertools.chain(read_listed(listed, max_bytes=max_bytes), documents):
+            if isinstance(item, RawDocument) and outlet:
+                item = dataclasses.replace(item, meta={**item.meta, "outlet": outlet})
+            read += 1
+            last = item.source
             if isinstance(item, IngestProblem):
                 report.problems.append(item)
             else:
@@ -159,8 +211,7 @@ def ingest(
                         pending_hashes.add(art.content_hash)
                         if len(pending) >= batch_size:
                             flush()
-            if progress:
-                progress(item.source)
+            tell()
         flush()
         while in_flight:
             write(in_flight.popleft())

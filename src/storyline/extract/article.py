@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-from storyline.extract import dates
+from storyline.extract import dates, outlets
 from storyline.extract.boilerplate import Cleaned, clean_text, normalize
 from storyline.ingest.decode import NotText, decode, scrub, scrub_all
 from storyline.records import Article, RawDocument
@@ -153,7 +153,8 @@ def _any_date(value: object) -> str | None:
     return parsed.isoformat(timespec="minutes")
 
 
-def _from_json(raw: RawDocument, today: dt.date | None) -> Cleaned:
+def _from_json(raw: RawDocument, today: dt.date | None) -> tuple[Cleaned, str | None]:
+    """The cleaned record, and the outlet it names itself (a JSON Lines record's own `outlet`)."""
     try:
         obj = scrub_all(json.loads(raw.data))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -174,13 +175,16 @@ def _from_json(raw: RawDocument, today: dt.date | None) -> Cleaned:
             cleaned = clean_text(body, title=title, today=today, title_in_text=False)
     else:
         raise ExtractError('no "text" or "html" field')
-    for key, attr in (("outlet", "outlet"), ("byline", "byline"), ("author", "byline")):
+    for key in ("byline", "author"):
         if isinstance(obj.get(key), str) and obj[key].strip():
-            setattr(cleaned, attr, obj[key].strip())
+            cleaned.byline = obj[key].strip()
+    if isinstance(obj.get("feed"), str) and obj["feed"].strip():
+        cleaned.outlet = obj["feed"]  # the feed's title: what the container says, below a known host
     published = _any_date(obj.get("published") or obj.get("date"))
     if published:
         cleaned.published, cleaned.published_note = published, None
-    return cleaned
+    own = obj.get("outlet")
+    return cleaned, own if isinstance(own, str) and own.strip() else None
 
 
 def content_hash(title: str | None, paragraphs: list[str] | tuple[str, ...]) -> str:
@@ -231,9 +235,14 @@ def _scrub_cleaned(c: Cleaned) -> None:
 
 
 def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
-    """Turn one raw document into a cleaned Article, or raise ExtractError with the reason."""
+    """Turn one raw document into a cleaned Article, or raise ExtractError with the reason.
+
+    `raw.meta["outlet"]` is the outlet the user named for it (`ingest --outlet`); see extract/outlets.py.
+    """
+    given = raw.meta.get("outlet") if isinstance(raw.meta.get("outlet"), str) else None
     if raw.content_type == "json":
-        cleaned = _from_json(raw, today)
+        cleaned, own = _from_json(raw, today)
+        given = own or given
     elif raw.content_type == "html":
         cleaned = _html_to_cleaned(raw.data, today, url=raw.url)
     else:
@@ -261,7 +270,7 @@ def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
         source=raw.source,
         url=raw.url,
         title=cleaned.title,
-        outlet=cleaned.outlet,
+        outlet=outlets.choose(given=scrub(given) if given else None, url=raw.url, found=cleaned.outlet),
         byline=cleaned.byline,
         published=cleaned.published,
         published_note=cleaned.published_note,

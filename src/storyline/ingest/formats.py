@@ -94,7 +94,7 @@ def read_feed(source: str, data: bytes) -> Iterator[Item]:
             "title": entry.get("title"),
             "html": body,
             "published": entry.get("published") or entry.get("updated"),
-            "outlet": scrub(outlet) if isinstance(outlet, str) else None,
+            "feed": scrub(outlet) if isinstance(outlet, str) else None,  # the outlet unless a known host says otherwise
             "byline": entry.get("author"),
         }
         yield RawDocument(

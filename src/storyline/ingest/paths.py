@@ -172,11 +172,25 @@ def stream_jsonl(name: str, max_bytes: int) -> Iterator[Item]:
         yield IngestProblem(name, f"cannot read: {e.strerror or e}")
 
 
+def one_document(name: str) -> bool:
+    """Whether a file holds one article by its name (text, HTML), not many (feed, JSON Lines, WARC)."""
+    if name == "-":
+        return False
+    lower = name.lower()
+    stem = lower[:-3] if lower.endswith(".gz") else lower
+    return Path(stem).suffix in TEXT_EXT | HTML_EXT
+
+
 def read_sources(
     paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, follow_symlinks: bool = False
 ) -> Iterator[Item]:
     """Every document named by `paths`, in order, with a problem for each input that fails."""
-    for p in expand(paths, follow_symlinks=follow_symlinks):
+    return read_listed(expand(paths, follow_symlinks=follow_symlinks), max_bytes)
+
+
+def read_listed(listed: Iterable[str | IngestProblem], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+    """Every document of inputs already listed by `expand`, in order."""
+    for p in listed:
         if isinstance(p, IngestProblem):
             yield p
             continue
@@ -206,4 +220,4 @@ def read_sources(
         yield from read_one(name, data, max_bytes)
 
 
-__all__ = ["expand", "kind_of", "read_one", "read_sources"]
+__all__ = ["expand", "kind_of", "one_document", "read_listed", "read_one", "read_sources"]

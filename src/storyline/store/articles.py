@@ -120,6 +120,22 @@ class ArticleStore(StoreBase):
         self.db.execute("UPDATE articles SET copy_of=? WHERE copy_of=?", (original, article_id))
         self.db.execute("UPDATE articles SET copy_of=NULL, copy_similarity=NULL WHERE id=?", (original,))
 
+    def outlets_named(self, name: str) -> list[str]:
+        """The spellings of this outlet name stored so far, case-blind, the first stored first."""
+        rows = self.db.execute(
+            "SELECT outlet FROM articles WHERE outlet = ? COLLATE NOCASE GROUP BY outlet ORDER BY min(rowid)", (name,)
+        )
+        return [r[0] for r in rows]
+
+    def outlet_names(self) -> list[str]:
+        """Every outlet name stored, each once."""
+        rows = self.db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")
+        return [r[0] for r in rows]
+
+    def rename_outlet(self, old: str, new: str) -> None:
+        """Give every article of outlet `old` the name `new` (an acronym stored before its full name)."""
+        self.db.execute("UPDATE articles SET outlet = ? WHERE outlet = ?", (new, old))
+
     def article_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 

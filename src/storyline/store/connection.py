@@ -17,7 +17,7 @@ from typing import Self
 
 import numpy as np
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
 MIGRATIONS: dict[int, str] = {
     2: """
@@ -68,6 +68,10 @@ MIGRATIONS: dict[int, str] = {
     6: """
     ALTER TABLE articles ADD COLUMN keys TEXT;
     CREATE TABLE IF NOT EXISTS story_aliases (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+    """,
+    # each stored article's outlet is matched case-blind against those stored (one name per outlet)
+    7: """
+    CREATE INDEX IF NOT EXISTS articles_outlet_nocase ON articles(outlet COLLATE NOCASE);
     """,
 }
 

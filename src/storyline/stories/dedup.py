@@ -12,6 +12,7 @@ import re
 import numpy as np
 from datasketch import MinHash
 
+from storyline.extract.outlets import same_outlet
 from storyline.records import Article
 from storyline.settings import SETTINGS as S
 
@@ -59,7 +60,8 @@ def find_copy(sig: tuple[int, ...], candidates: list[tuple[str, tuple[int, ...]]
 def new_is_original(new: Article, old: Article) -> bool:
     """Which of two copies is the original: the outlet named in the wire dateline, else the earlier one."""
     for a, b in ((new, old), (old, new)):
-        if a.outlet and b.dateline and f"({a.outlet})" in b.dateline and b.outlet != a.outlet:
+        agencies = re.findall(r"\(([^()]{1,60})\)", b.dateline or "")
+        if any(same_outlet(x, a.outlet) for x in agencies) and not same_outlet(b.outlet, a.outlet):
             return a is new
     if new.published and old.published and new.published[:10] != old.published[:10]:
         return new.published < old.published

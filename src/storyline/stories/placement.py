@@ -7,11 +7,12 @@ function), `apply` writes the choice. `place` runs them inside the engine's tran
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from storyline.extract.outlets import MERGE_MIN_INITIALS, initials, is_acronym, same_outlet
 from storyline.records import AnalyzedArticle, Article, StoryState
 from storyline.stories import cluster, dedup
 
@@ -115,9 +116,11 @@ def place(store: Store, a: AnalyzedArticle, sig: tuple[int, ...] | None = None) 
     Returns what happened ("new", "copy", "version" or "unchanged") and the story it went to.
     `sig` is the article's MinHash signature when a worker already computed it.
     """
+    if store.has_content(a.article.content_hash):  # another process stored it while we were analysing
+        return "unchanged", store.story_of(a.article.id)
+    if (outlet := stored_outlet(store, a.article.outlet)) != a.article.outlet:
+        a = replace(a, article=replace(a.article, outlet=outlet))
     art = a.article
-    if store.has_content(art.content_hash):  # another process stored it while we were analysing
-        return "unchanged", store.story_of(art.id)
     sig = sig or dedup.signature(art.text)
     f = cluster.features(a)
     new = store.save_article(a, sig, f.keys)
@@ -127,6 +130,28 @@ def place(store: Store, a: AnalyzedArticle, sig: tuple[int, ...] | None = None) 
     store.count_keys(f.keys)
     p = decide(a, gather(store, a, sig, f))
     return ("copy" if p.kind == "copy" else "new"), apply(store, a, f, p)
+
+
+def stored_outlet(store: Store, name: str | None) -> str | None:
+    """The name the store knows this outlet by, so that one outlet is counted once: a spelling
+    stored earlier ("the Ledger" -> "The Ledger"), the full name of an acronym ("NWS" -> "Northern
+    Wire Service"). A full name arriving after its acronym renames the articles stored under it."""
+    if name is None:
+        return None
+    if same := store.outlets_named(name):
+        return same[0]
+    if is_acronym(name):
+        if len(name) >= MERGE_MIN_INITIALS:
+            full = [o for o in store.outlet_names() if not is_acronym(o) and same_outlet(o, name)]
+            if full:
+                return full[0]
+        return name
+    short = initials(name)
+    if len(short) >= MERGE_MIN_INITIALS and same_outlet(short, name):
+        for old in store.outlets_named(short):
+            if old == short:  # the acronym exactly: "Nws" is not one
+                store.rename_outlet(old, name)
+    return name
 
 
 def _headline_penalty(title: str | None) -> float:

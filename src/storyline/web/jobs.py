@@ -29,6 +29,9 @@ class Job(BaseModel):
     id: str
     status: Literal["running", "done", "failed"] = "running"
     documents: int = Field(0, description="Documents read so far.")
+    done: int = Field(0, description="Documents finished so far: stored, already stored, or skipped.")
+    stored: int = Field(0, description="Articles analysed and stored so far.")
+    total: int | None = Field(None, description="Documents the job holds, when known.")
     files: int = Field(description="Files (and fetched URLs) being ingested.")
     rejected: list[str] = Field(description="Uploads refused, each with the reason.")
     summary: str | None = None
@@ -108,7 +111,7 @@ class IngestJobs:
         return job
 
     def _run(self, job: Job, uploads: list[tuple[str, bytes]], url: str) -> None:
-        from storyline.engine.local import ingest
+        from storyline.engine.local import IngestProgress, ingest
 
         try:
             docs: list[RawDocument | IngestProblem] = [
@@ -121,8 +124,8 @@ class IngestJobs:
                 except FetchError as e:
                     job.rejected.append(str(e))
 
-            def read(_source: str) -> None:
-                job.documents += 1
+            def read(p: IngestProgress) -> None:
+                job.documents, job.done, job.stored, job.total = p.read, p.done, p.stored, p.total
 
             with Store(self.db) as s:  # the one writer of this server
                 report = ingest(s, [], documents=docs, progress=read)

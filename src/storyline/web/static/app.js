@@ -40,7 +40,10 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!r.ok) return;
       const j = await r.json();
       document.getElementById("status").textContent = j.status;
-      document.getElementById("documents").textContent = j.documents;
+      document.getElementById("documents").textContent = j.total === null ? j.done : j.done + " of " + j.total;
+      document.getElementById("stored").textContent = j.stored;
+      const bar = document.getElementById("progress");
+      if (j.total) { bar.max = j.total; bar.value = Math.min(j.done, j.total); }
       document.getElementById("summary").textContent = j.summary || "";
       const problems = document.getElementById("problems");
       problems.replaceChildren(...[...j.rejected, ...j.problems].map((p) => {
