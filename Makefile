@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) torch==2.13.0          # the CPU build; installing it first keeps pip from pulling CUDA
-	$(PIP) -e '.[test,eval]'
+	$(PIP) -e '.[test,eval,bench]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -64,6 +64,17 @@ class Storyline:
         """Canonical entities with aliases and roles (the records `storyline entities --json` prints)."""
         return self.reader.entities(story)
 
+    def export(self, out_dir: str | Path, format: str = "csv", story: int | None = None) -> Any:
+        """The tables of `storyline export` (stories, articles, claims, quotes, entities, conflicts)
+        written to `out_dir` as CSV or Parquet; returns what was written (`export.Exported`)."""
+        from storyline import export
+
+        if format not in ("csv", "parquet"):
+            raise ValueError(f"unknown export format {format!r} (csv or parquet)")
+        if story is not None and self.reader.story(story) is None:
+            raise KeyError(f"no story {story}")
+        return export.write(out_dir, export.dossiers(self.reader, story), format)  # type: ignore[arg-type]
+
     def close(self) -> None:
         self.store.close()
 

@@ -415,6 +415,30 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from storyline import export
+
+    if args.columns:
+        print(export.describe())
+        return 0
+    if not args.output:
+        raise CliError("export needs -o DIR (or --columns)")
+    with _reader(args.db) as reader:
+        if args.story is not None and reader.story(args.story) is None:
+            raise CliError(f"no story {args.story} (see `storyline stories`)")
+        total = 1 if args.story is not None else len(reader.stories())
+        show = not args.quiet and sys.stderr.isatty()
+        with _progress(show, "exporting", "stories") as cb:
+            done = export.write(
+                args.output, export.dossiers(reader, args.story, cb and (lambda sid: cb(f"story {sid}"))), args.format
+            )
+    for path, n in done.files.values():
+        print(f"{path}\t{n} rows", file=sys.stderr if args.quiet else sys.stdout)
+    if not args.quiet:
+        print(f"{done.stories} of {total} stories exported to {args.output}/", file=sys.stderr)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from storyline.output import dossier_schema
 
@@ -608,6 +632,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="let the ingest page fetch URLs on loopback and private networks (default: public addresses only)",
     )  # fmt: skip
     sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser(
+        "export", help="tables for spreadsheets and notebooks: stories, articles, claims, quotes, entities, conflicts",
+        description="Write stories.*, articles.*, claims.* (one row per claim x outlet: the corroboration "
+        "matrix), quotes.*, entities.* and conflicts.* as CSV or Parquet, for one story or the whole store. "
+        "`--columns` lists every column with its meaning.",
+    )  # fmt: skip
+    sp.add_argument("--format", "-f", choices=("csv", "parquet"), default="csv")
+    sp.add_argument("-o", "--output", metavar="DIR", help="folder for the files (created)")
+    sp.add_argument("--story", type=int, help="only this story (default: every story)")
+    sp.add_argument("--columns", action="store_true", help="print every table's columns and stop")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar; the file list goes to stderr")
+    db_arg(sp)
+    sp.set_defaults(func=cmd_export)
 
     sp = sub.add_parser("schema", help="print the JSON Schema of dossiers")
     sp.set_defaults(func=cmd_schema)
