@@ -328,13 +328,18 @@ def test_upload_lands_in_a_story_without_restart(server, page, tmp_path):
     page.goto(base + "/ingest")
     _shot(page, "ingest")
     page.set_input_files("#files", str(article))
+    page.fill("#outlet", "Skerra Gazette")  # plain text names no outlet: the user does
     page.click("#submit")
     page.wait_for_url("**/ingest/jobs/*")
     expect(page.locator("#status")).to_have_text("done", timeout=120_000)  # polled by the page's own script
     assert "1 ingested" in page.inner_text("#summary")
+    assert page.inner_text("#documents") == "1 of 1" and page.inner_text("#stored") == "1"
     _shot(page, "job")
     page.goto(base + "/?q=lighthouse")
-    assert "lighthouse keeper retires" in page.locator("a.story-link").first.inner_text()
+    story = page.locator("a.story-link").first
+    assert "lighthouse keeper retires" in story.inner_text()
+    story.click()
+    assert "Skerra Gazette" in page.locator("span.pill").all_inner_texts()
 
 
 def test_uploads_are_type_and_size_checked(server):
@@ -349,6 +354,8 @@ def test_uploads_are_type_and_size_checked(server):
     assert r.status_code == 400 and "PDF" in r.text
     r = httpx.post(base + "/api/ingest", files={"files": ("big.txt", b"a" * 5_000_001, "text/plain")}, headers=h)
     assert r.status_code == 400 and "larger than" in r.text
+    r = httpx.post(base + "/api/ingest", data={"text": "Title\n\nBody.", "outlet": "Evil\x1b[2J"}, headers=h)
+    assert r.status_code == 400 and "outlet" in r.text
 
 
 def test_uploads_take_every_type_ingest_reads(server):

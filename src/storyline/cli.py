@@ -106,8 +106,8 @@ def _duration(seconds: float) -> str:
 def _outlet(name: str | None) -> str | None:
     if name is None:
         return None
-    if not name.strip() or len(name) > 200 or any(ord(c) < 32 for c in name):
-        raise CliError(f"--outlet {name!r}: an outlet is a name of 1-200 printable characters")
+    if not name.strip() or len(name) > S.outlet_max_chars or any(ord(c) < 32 for c in name):
+        raise CliError(f"--outlet {name!r}: an outlet is a name of 1-{S.outlet_max_chars} printable characters")
     return name.strip()
 
 

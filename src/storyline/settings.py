@@ -36,6 +36,10 @@ class Settings:
     )
     fetch_read_timeout_s: float = setting(20.0, "one read of a fetch, within the deadline", "ingest")
     max_redirects: int = setting(5, "redirects followed by a fetch: more is a loop or a trap", "ingest")
+    outlet_max_chars: int = setting(
+        200, "longest outlet name --outlet (or the web's outlet field) takes: the longest real one is under 60",
+        "ingest",
+    )  # fmt: skip
     batch_size: int = setting(
         32, "articles analysed (one spaCy pipe, one embedding call) and committed (one transaction) together",
         "ingest",

@@ -227,18 +227,22 @@ def create_app(
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_page() -> HTMLResponse:
-        return page("ingest.html.j2", jobs=jobs.recent(), max_mb=max_upload_bytes / 1e6, max_files=max_files)
+        return page(
+            "ingest.html.j2", jobs=jobs.recent(), max_mb=max_upload_bytes / 1e6, max_files=max_files,
+            outlet_max=S.outlet_max_chars,
+        )  # fmt: skip
 
     @app.post("/ingest", include_in_schema=False)
     async def ingest_form(
         files: Annotated[list[UploadFile] | None, File()] = None,
         text: Annotated[str, Form()] = "",
         url: Annotated[str, Form()] = "",
+        outlet: Annotated[str, Form()] = "",
         token: Annotated[str, Form()] = "",
         x_storyline_token: Annotated[str | None, Header()] = None,
     ) -> Response:
         check_token(token, x_storyline_token)
-        job = await _start_job(files or [], text, url)
+        job = await _start_job(files or [], text, url, outlet)
         return RedirectResponse(f"/ingest/jobs/{job.id}", status_code=303)
 
     @app.get("/ingest/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -283,17 +287,18 @@ def create_app(
 
     @app.post(
         "/api/ingest",
-        summary="Upload files (multipart `files`), paste `text` or give a `url`; needs the token; returns a job",
+        summary="Upload files (multipart `files`), paste `text` or give a `url` (and an `outlet`); needs the token; returns a job",
     )
     async def api_ingest(
         files: Annotated[list[UploadFile] | None, File()] = None,
         text: Annotated[str, Form()] = "",
         url: Annotated[str, Form()] = "",
+        outlet: Annotated[str, Form(description="the outlet of everything in this job, as `ingest --outlet`")] = "",
         token: Annotated[str, Form()] = "",
         x_storyline_token: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
         check_token(token, x_storyline_token)
-        job = await _start_job(files or [], text, url)
+        job = await _start_job(files or [], text, url, outlet)
         return JSONResponse(dump(job), status_code=202)
 
     @app.get("/api/jobs/{job_id}", summary="Progress of an ingest job")
@@ -303,13 +308,13 @@ def create_app(
             raise HTTPException(404, "no such job")
         return job
 
-    async def _start_job(files: list[UploadFile], text: str, url: str = "") -> Job:
+    async def _start_job(files: list[UploadFile], text: str, url: str = "", outlet: str = "") -> Job:
         """Read each upload into memory (no more than the size limit and a byte), then start the job."""
         if len(files) > max_files:
             raise HTTPException(413, f"at most {max_files} files at once")
         read = [(upload_name(f.filename), await f.read(max_upload_bytes + 1)) for f in files if f.filename]
         try:
-            return jobs.start(read, text, url)
+            return jobs.start(read, text, url, outlet)
         except JobRefused as e:
             raise HTTPException(e.status, str(e)) from None
 

@@ -22,6 +22,8 @@ from storyline.records import IngestProblem, RawDocument
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import Store
 
+OUTLET_MAX_CHARS = S.outlet_max_chars
+
 
 class Job(BaseModel):
     """An ingest job's progress; only its own thread writes to it."""
@@ -77,8 +79,12 @@ class IngestJobs:
             return f"{name}: {what}"
         return None
 
-    def start(self, files: list[tuple[str, bytes]], text: str, url: str = "") -> Job:
-        """Check the uploads (name, contents) and start a job; JobRefused when there is nothing to do."""
+    def start(self, files: list[tuple[str, bytes]], text: str, url: str = "", outlet: str = "") -> Job:
+        """Check the uploads (name, contents) and start a job; JobRefused when there is nothing to do.
+        `outlet` names the outlet of everything the job reads, as `ingest --outlet` does."""
+        outlet = outlet.strip()
+        if len(outlet) > OUTLET_MAX_CHARS or any(ord(c) < 32 for c in outlet):
+            raise JobRefused(400, f"an outlet is a name of at most {OUTLET_MAX_CHARS} printable characters")
         if len(files) > self.max_files:
             raise JobRefused(413, f"at most {self.max_files} files at once")
         uploads: list[tuple[str, bytes]] = []  # read into documents in the job's thread
@@ -107,10 +113,10 @@ class IngestJobs:
         finished = [k for k, j in self.jobs.items() if j.status != "running"]
         for k in finished[: max(0, len(self.jobs) - S.job_history)]:
             del self.jobs[k]
-        threading.Thread(target=self._run, args=(job, uploads, url), daemon=True).start()
+        threading.Thread(target=self._run, args=(job, uploads, url, outlet or None), daemon=True).start()
         return job
 
-    def _run(self, job: Job, uploads: list[tuple[str, bytes]], url: str) -> None:
+    def _run(self, job: Job, uploads: list[tuple[str, bytes]], url: str, outlet: str | None) -> None:
         from storyline.engine.local import IngestProgress, ingest
 
         try:
@@ -128,7 +134,7 @@ class IngestJobs:
                 job.documents, job.done, job.stored, job.total = p.read, p.done, p.stored, p.total
 
             with Store(self.db) as s:  # the one writer of this server
-                report = ingest(s, [], documents=docs, progress=read)
+                report = ingest(s, [], documents=docs, progress=read, outlet=outlet)
             job.problems = [f"{p.source.removeprefix('upload:')}: {p.reason}" for p in report.problems]
             job.stories = sorted(report.stories)
             job.summary = report.summary()
