@@ -144,6 +144,11 @@ def test_a_bad_date_filter_says_so_instead_of_showing_no_stories(server, page):
     assert "No stories match these filters" in page.content() and "Ingest some articles" not in page.content()
     since = httpx.get(base + "/api/stories", params={"since": "2025-03-14"}).json()
     assert 0 < since["total"] <= httpx.get(base + "/api/stories").json()["total"]
+    r = httpx.get(base + "/api/stories", params={"page": "two"})
+    assert r.status_code == 400 and "page='two' is not a page number" in r.json()["detail"]
+    page.goto(base + "/?page=-1&since=2025-03-14")
+    assert "is not a page number" in page.locator("#filter-error").inner_text()
+    assert page.locator("a.story-link").count() == since["total"]  # the good filter still applies
 
 
 def test_who_said_what_filter_and_entity_page(server, page):

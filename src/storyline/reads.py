@@ -47,6 +47,19 @@ def day(name: str, value: str | None) -> str | None:
         raise BadFilter(f"{name}={value!r} is not a date: use YYYY-MM-DD") from None
 
 
+def page_number(value: str | int | None) -> int:
+    """A page of the story list (1 when not given), or BadFilter for one that is not a whole number."""
+    if value is None or value == "":
+        return 1
+    try:
+        n = int(value)
+    except ValueError:
+        raise BadFilter(f"page={value!r} is not a page number: use 1, 2, ...") from None
+    if n < 1:
+        raise BadFilter(f"page={value!r} is not a page number: use 1, 2, ...")
+    return n
+
+
 class Reader:
     """Views of one store. Story ids of stories merged by recluster answer for the story they joined."""
 

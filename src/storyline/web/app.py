@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from storyline.output import ArticlePage, Dossier, EntityPage, StoryList, dump
-from storyline.reads import BadFilter, Reader
+from storyline.reads import BadFilter, Reader, day, page_number
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import StoreError
 from storyline.store.search import HIT_CLOSE, HIT_OPEN
@@ -174,14 +174,22 @@ def create_app(
     # -- pages ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(q: str | None = None, outlet: str | None = None, person: str | None = None,
-                     since: str | None = None, until: str | None = None, page_no: int = Query(1, alias="page"),
+                     since: str | None = None, until: str | None = None, page_no: str | None = Query(None, alias="page"),
                      ) -> HTMLResponse:  # fmt: skip
         error = None
         try:
-            data = stories_data(q, outlet, person, since, until, page_no)
-        except BadFilter as e:  # say so, and list the stories without the dates rather than none
+            data = stories_data(q, outlet, person, since, until, page_number(page_no))
+        except BadFilter as e:  # say so, and list the stories without the bad values rather than none
             error = str(e)
-            data = stories_data(q, outlet, person, None, None, page_no)
+            try:
+                day("since", since), day("until", until)
+            except BadFilter:
+                since = until = None
+            try:
+                n = page_number(page_no)
+            except BadFilter:
+                n = 1
+            data = stories_data(q, outlet, person, since, until, n)
         filters = {
             k: v for k, v in {"q": q, "outlet": outlet, "person": person, "since": since, "until": until}.items() if v
         }
@@ -262,10 +270,10 @@ def create_app(
                     outlet: str | None = None, person: str | None = None,
                     since: str | None = Query(None, description="YYYY-MM-DD"),
                     until: str | None = Query(None, description="YYYY-MM-DD"),
-                    page: int = Query(1, description=f"page of {PAGE_SIZE} stories, newest first"),
+                    page: str | None = Query(None, description=f"page of {PAGE_SIZE} stories, newest first (1, 2, ...)"),
                     ) -> StoryList:  # fmt: skip
         try:
-            return stories_data(q, outlet, person, since, until, page)
+            return stories_data(q, outlet, person, since, until, page_number(page))
         except BadFilter as e:
             raise HTTPException(400, str(e)) from None
 
