@@ -17,7 +17,7 @@ from typing import Self
 
 import numpy as np
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
 MIGRATIONS: dict[int, str] = {
     2: """
@@ -72,6 +72,27 @@ MIGRATIONS: dict[int, str] = {
     # each stored article's outlet is matched case-blind against those stored (one name per outlet)
     7: """
     CREATE INDEX IF NOT EXISTS articles_outlet_nocase ON articles(outlet COLLATE NOCASE);
+    """,
+    # following a story: what each watched source last answered (so a restart sends conditional
+    # requests instead of refetching), and the change log with the state each story was last seen in
+    8: """
+    CREATE TABLE IF NOT EXISTS watch_sources (
+        source TEXT PRIMARY KEY,
+        etag TEXT, last_modified TEXT, mtime REAL,
+        checked_at TEXT, status TEXT, failures INTEGER NOT NULL DEFAULT 0, next_at TEXT
+    );
+    CREATE TABLE IF NOT EXISTS changes (
+        id INTEGER PRIMARY KEY,
+        story_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        what TEXT NOT NULL,
+        outlets TEXT NOT NULL,
+        citations TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS changes_story ON changes(story_id, at);
+    CREATE INDEX IF NOT EXISTS changes_at ON changes(at);
+    CREATE TABLE IF NOT EXISTS story_snapshots (story_id INTEGER PRIMARY KEY, at TEXT NOT NULL, data TEXT NOT NULL);
     """,
 }
 

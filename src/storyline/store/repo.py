@@ -6,19 +6,21 @@ whole batches or nothing. Reads open it read-only (`Store(path, readonly=True)`)
 
 `Store` is assembled from one class per concern, each in its own module: the connection and
 migrations (connection.py), articles (articles.py), the story index (story_index.py), search
-(search.py) and text vectors (vectors.py).
+(search.py), text vectors (vectors.py), the change log (changes.py) and watched sources (watch.py).
 """
 
 from __future__ import annotations
 
 from storyline.store.articles import ArticleStore
+from storyline.store.changes import ChangeStore
 from storyline.store.connection import MIGRATIONS, SCHEMA_VERSION, StoreError
 from storyline.store.search import SearchStore
 from storyline.store.story_index import StoryIndex
 from storyline.store.vectors import VectorStore
+from storyline.store.watch import WatchStore
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "StoreError"]
 
 
-class Store(ArticleStore, StoryIndex, SearchStore, VectorStore):
+class Store(ArticleStore, StoryIndex, SearchStore, VectorStore, ChangeStore, WatchStore):
     """A storyline store: every read and write of the pipeline, by concern."""
