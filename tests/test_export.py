@@ -98,6 +98,8 @@ def test_articles_quotes_and_entities_match_the_dossier(exported, corpus_db, cli
     assert len(entities) == sum(len(d["entities"]) for d in dossiers.values())
     conflicts = _read(exported, "csv", "conflicts")
     assert set(conflicts.story_id) == {sid for sid, d in dossiers.items() if d["conflicts"]}
+    changes = _read(exported, "parquet", "changes")  # one ingest: each article is news once
+    assert sorted(changes[changes.kind == "new article"].article_id) == sorted(articles.article_id)
 
 
 def test_one_story_and_the_python_api(corpus_db, tmp_path, cli):

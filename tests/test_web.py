@@ -521,3 +521,30 @@ def test_a_page_on_another_origin_cannot_plant_articles(server, page, tmp_path):
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT count(*) FROM articles").fetchone()[0] == before
     assert "Minister resigns" not in httpx.get(base + "/api/stories", params={"q": "minister disgrace"}).text
+
+
+def test_stories_with_news_since_the_last_visit_are_marked(tmp_path, page):
+    """The list marks a story that changed since this browser last looked; its dossier opens on
+    *What changed*, the news marked; once read, the mark goes. Kept in the browser, no accounts."""
+    db = tmp_path / "news.db"
+    with Store(db) as store:
+        ingest(store, [str(CORPUS / "nws-wire" / "solvane-recall.txt"), str(CORPUS / "the-ledger")])
+    with running_server(db) as (base, _proc):
+        page.goto(base + "/")
+        assert page.locator(".news:visible").count() == 0  # a first visit: nothing is news yet
+        with Store(db) as store:  # another outlet's article on the mower recall arrives
+            ingest(store, [str(CORPUS / "daily-courier" / "killer-robot-mowers.txt")])
+        page.goto(base + "/")
+        marked = page.locator("tr:has(.news:visible)")
+        assert marked.count() == 1 and "Solvane" in marked.inner_text()
+        marked.locator("a.story-link").click()
+        assert "changes_since=" in page.url
+        unseen = page.locator("#changes li.change.unseen")
+        assert unseen.count() >= 2
+        assert "45,000 killer robot mowers recalled" in page.locator("#changes").inner_text()
+        assert unseen.first.locator("a.cite").first.get_attribute("href").startswith("/articles/")
+        _shot(page, "what-changed")
+        page.goto(base + "/")
+        assert page.locator(".news:visible").count() == 0  # read now
+        page.goto(base + page.locator("a.story-link", has_text="Solvane").get_attribute("href"))
+        assert page.locator("#changes li.change.unseen").count() == 0

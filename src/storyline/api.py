@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from storyline.output import Comparison, Dossier, StoryEntity, StoryQuote
+from storyline.output import Change, Comparison, Dossier, StoryEntity, StoryQuote
 from storyline.records import Article, Story
 
 
@@ -64,8 +64,15 @@ class Storyline:
         """Canonical entities with aliases and roles (the records `storyline entities --json` prints)."""
         return self.reader.entities(story)
 
+    def changes(self, story: int | None = None, since: str | None = None) -> builtins.list[Change]:
+        """The change log, newest first (as `storyline changes --json`); `since` as `--since`
+        (2026-12-01, 2026-12-01T09:30, 2h)."""
+        from storyline.reads import since_time
+
+        return self.reader.changes(story, since_time(since) if since else None)
+
     def export(self, out_dir: str | Path, format: str = "csv", story: int | None = None) -> Any:
-        """The tables of `storyline export` (stories, articles, claims, quotes, entities, conflicts)
+        """The tables of `storyline export` (stories, articles, claims, quotes, entities, conflicts, changes)
         written to `out_dir` as CSV or Parquet; returns what was written (`export.Exported`)."""
         from storyline import export
 

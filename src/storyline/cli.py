@@ -231,18 +231,44 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dossier(reader: Any, story_id: int, sentences: int) -> Any:
-    try:
-        return reader.dossier(story_id, sentences)  # a story merged by recluster answers for its old id
+def _dossier(reader: Any, story_id: int, sentences: int, changes_since: str | None = None) -> Any:
+    try:  # a story merged by recluster answers for its old id
+        return reader.dossier(story_id, sentences, changes_since=changes_since)
     except KeyError:
         raise CliError(f"no story {story_id} (see `storyline stories`)") from None
+
+
+def _since(value: str | None) -> str | None:
+    from storyline.reads import BadFilter, since_time
+
+    if value is None:
+        return None
+    try:
+        return since_time(value)
+    except BadFilter as e:
+        raise CliError(str(e)) from None
+
+
+def _previous(path: Path) -> str | None:
+    """When the dossier already in `path` was generated: *What changed* in the new one starts there."""
+    from storyline.present import generated_at
+    from storyline.reads import BadFilter, since_time
+
+    try:
+        found = generated_at(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return since_time(found) if found else None
+    except (OSError, UnicodeDecodeError, BadFilter):
+        return None
 
 
 def cmd_dossier(args: argparse.Namespace) -> int:
     from storyline.present import render_dossier
 
+    since = _since(args.changes_since)
+    if since is None and args.output and args.output != "-":
+        since = _previous(Path(args.output))
     with _reader(args.db) as reader:
-        text = render_dossier(_dossier(reader, args.story, args.sentences), args.format)
+        text = render_dossier(_dossier(reader, args.story, args.sentences, since), args.format)
     if args.output and args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
@@ -270,8 +296,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         show = not args.quiet and sys.stderr.isatty()
         with _progress(show, "writing dossiers", "stories") as cb:
             for s in stories:
-                dossier = _dossier(reader, s.id, args.sentences)
                 files = {fmt: f"story-{s.id}.{fmt}" for fmt in ("md", "html", "json")}
+                dossier = _dossier(reader, s.id, args.sentences, _previous(out / files["json"]))
                 for fmt, name in files.items():
                     (out / name).write_text(render_dossier(dossier, fmt), encoding="utf-8")
                 index.append({**s.to_dict(), "files": files})
@@ -281,6 +307,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         (out / f"index.{fmt}").write_text(render_index(index, fmt), encoding="utf-8")
     print(f"{len(index)} stories from {report.seen - len(report.problems)} articles; dossiers in {out}/")
     print(f"open {out / 'index.html'}")
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    """The change log: what each ingest taught storyline about each story, with citations."""
+    from storyline.output import dump
+
+    since = _since(args.since)
+    with _reader(args.db) as reader:
+        try:
+            changes = reader.changes(args.story, since)
+        except KeyError:
+            raise CliError(f"no story {args.story} (see `storyline stories`)") from None
+        titles = {s.id: s.title for s in reader.stories()}
+    if args.json:
+        print(json.dumps([dump(c) for c in changes], ensure_ascii=False, indent=2))
+        return 0
+    if not changes:
+        print("no changes" + (f" since {args.since}" if args.since else ""), file=sys.stderr)
+        return 0
+    shown: tuple[int, str] | None = None
+    for c in changes:
+        if (c.story, c.at) != shown:
+            shown = (c.story, c.at)
+            print(f"\nstory {c.story}: {titles.get(c.story, '')} — learned {c.at[:19].replace('T', ' ')} UTC")
+        cites = ", ".join(
+            f"{x.outlet_label} [{x.article}#{x.part if x.sentence is None else x.sentence}]" for x in c.citations[:3]
+        )
+        more = f" +{len(c.citations) - 3}" if len(c.citations) > 3 else ""
+        print(f"  {c.kind}: {c.what}" + (f" — {cites}{more}" if cites else ""))
     return 0
 
 
@@ -588,7 +644,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--sentences", type=_positive, default=S.summary_sentences,
         help=f"summary length in sentences (default {S.summary_sentences})",
     )  # fmt: skip
+    sp.add_argument(
+        "--changes-since", metavar="TIME",
+        help="'What changed' lists the changes after TIME (2026-12-01, 2026-12-01T09:30, or an age: 2h, 3d); "
+        "default: since the dossier already in -o FILE, else the story's latest changes",
+    )  # fmt: skip
     sp.set_defaults(func=cmd_dossier)
+
+    sp = sub.add_parser(
+        "changes", help="what changed: new articles, claims, outlets, conflicts, quotes and speakers, by story",
+        description="The change log each ingest writes: per story, each new article, new claim, claim that "
+        "gained or lost outlets, new conflict, new quote and new speaker, with the time storyline learned "
+        "it and the sentences that say it. Newest first.",
+    )  # fmt: skip
+    sp.add_argument("--story", type=int, help="only this story")
+    sp.add_argument("--since", metavar="TIME", help="only changes after TIME (2026-12-01, 2026-12-01T09:30, 2h, 3d)")
+    sp.add_argument("--json", action="store_true", help="the changes as a JSON list")
+    db_arg(sp)
+    sp.set_defaults(func=cmd_changes)
 
     sp = sub.add_parser("recluster", help="re-examine every story at once: merge split events, split wrong joins",
                         description="Regroup all stored articles into stories by comparing every pair under the "
@@ -634,9 +707,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser(
-        "export", help="tables for spreadsheets and notebooks: stories, articles, claims, quotes, entities, conflicts",
+        "export", help="tables for spreadsheets and notebooks: stories, articles, claims, quotes, entities, changes",
         description="Write stories.*, articles.*, claims.* (one row per claim x outlet: the corroboration "
-        "matrix), quotes.*, entities.* and conflicts.* as CSV or Parquet, for one story or the whole store. "
+        "matrix), quotes.*, entities.*, conflicts.* and changes.* (the change log) as CSV or Parquet, for one story "
+        "or the whole store. "
         "`--columns` lists every column with its meaning.",
     )  # fmt: skip
     sp.add_argument("--format", "-f", choices=("csv", "parquet"), default="csv")

@@ -7,6 +7,7 @@ were written at ingest (`analyze.pipeline.with_vectors`), so no page view waits 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -15,10 +16,20 @@ import numpy as np
 
 from storyline.analyze.nlp import VECTOR_DIM
 from storyline.compare import merge_entities, merge_quotes, summarize
-from storyline.compare.claims import Claim, ClaimGroup, ClaimsReport, build_claims, citation, claims_report
+from storyline.compare.claims import (
+    HEADLINE,
+    Claim,
+    ClaimGroup,
+    ClaimsReport,
+    build_claims,
+    citation,
+    claims_report,
+)
 from storyline.compare.timeline import claim_date, timeline
 from storyline.output import (
     ArticleRecord,
+    Change,
+    Cited,
     ClaimRow,
     Comparison,
     Conflict,
@@ -30,6 +41,7 @@ from storyline.output import (
     StoryHeader,
     StoryQuote,
     StoryRef,
+    StorySeen,
     TimelineEvent,
 )
 from storyline.records import UNKNOWN_OUTLET, Article, Mention, Sentence, Stored, Story, outlet_label, vector_key
@@ -172,10 +184,56 @@ def compare_story(store: Store, story_id: int, embed: Embed | None = None) -> Co
     return Comparison(story=StoryRef(id=story.id, title=story.title), **vars(compared))
 
 
+def story_seen(
+    store: Store, story_id: int, exclude: frozenset[str] = frozenset(), embed: Embed | None = None
+) -> StorySeen:
+    """A story's claims, conflicts and quotes, as the change log compares them from one run to the
+    next; `exclude` leaves out articles (those a run just stored: what the story was before it)."""
+    story = store.story(story_id)
+    if story is None:
+        raise KeyError(f"no story {story_id}")
+    loaded = _load(store, [a.id for a in story.articles if a.id not in exclude])
+    independent = [x for x in loaded if not x[1].copy_of]
+    compared = _comparison(store, independent, [], embed or StoredEmbed(store))
+    quotes = merge_quotes([(a, store.quotes(a.id)) for a, _e, _s, _m in independent])
+    heads = {}
+    for a, _e, sents, _m in loaded:
+        if a.title:
+            heads[a.id] = citation(a, HEADLINE, a.title).cited()
+        elif sents:
+            heads[a.id] = citation(a, sents[0].idx, sents[0].text).cited()
+    return StorySeen(articles=heads, claims=compared.claims, conflicts=compared.conflicts, quotes=quotes)
+
+
+def change_log(store: Store, story_id: int | None = None, since: str | None = None) -> list[Change]:
+    """The change log after `since` (all of it without), of one story or every story, newest first."""
+    return [
+        Change(
+            story=r[0], at=r[1], kind=r[2], what=r[3], outlets=json.loads(r[4]),
+            citations=[Cited.model_validate(c) for c in json.loads(r[5])],
+        )
+        for r in store.changes(story_id, since=since)
+    ]  # fmt: skip
+
+
+def change_records(store: Store, story_id: int, since: str | None = None) -> list[Change]:
+    """A dossier's *What changed*: the change log after `since`; without `since`, the changes of
+    the latest ingest that changed the story."""
+    if since is not None:
+        return change_log(store, story_id, since)
+    latest = store.last_changed(story_id)
+    return [c for c in change_log(store, story_id) if c.at == latest] if latest else []
+
+
 def build_dossier(
-    store: Store, story_id: int, summary_sentences: int = S.summary_sentences, embed: Embed | None = None
+    store: Store,
+    story_id: int,
+    summary_sentences: int = S.summary_sentences,
+    embed: Embed | None = None,
+    changes_since: str | None = None,
 ) -> Dossier:
-    """A story's dossier, from what the store holds (it reads only; `embed` defaults to the stored vectors)."""
+    """A story's dossier, from what the store holds (it reads only; `embed` defaults to the stored vectors).
+    Its *What changed* is the change log after `changes_since`, else the story's latest changes."""
     story = store.story(story_id)
     if story is None:
         raise KeyError(f"no story {story_id}")
@@ -187,7 +245,7 @@ def build_dossier(
     compared = _comparison(store, independent, related, embed, built)
     quotes = [store.quotes(a.id) for a, _e, _s, _m in independent]
     return Dossier(
-        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
         story=StoryHeader(
             id=story.id,
             title=story.title,
@@ -199,6 +257,8 @@ def build_dossier(
             independent_count=len(independent),
             related=related,
         ),
+        changes_since=changes_since,
+        changes=change_records(store, story.id, changes_since),
         summary=summarize(
             [(a, s) for a, _e, s, _m in independent], embed, summary_sentences, quotes=quotes, facts=built
         ),

@@ -1,5 +1,5 @@
-"""Tables for spreadsheets and notebooks: stories, articles, the claims matrix, quotes, entities and
-conflicts, as CSV or Parquet (`storyline export`, `storyline.open(db).export(...)`). Parquet is
+"""Tables for spreadsheets and notebooks: stories, articles, the claims matrix, quotes, entities,
+conflicts and the change log, as CSV or Parquet (`storyline export`, `storyline.open(db).export(...)`). Parquet is
 written by pyarrow (bench/export.py measured it against DuckDB's writer).
 
 Every table is built from the same typed dossier records the JSON export gives (one dossier per
@@ -116,6 +116,19 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("outlets", "list", "outlets giving this version"),
         *_CITE,
     ),
+    "changes": _cols(
+        ("story_id", "int", "its story"),
+        ("at", "str", "UTC time storyline learned it (the end of an ingest run)"),
+        (
+            "kind",
+            "str",
+            "new article, new claim, claim gained outlets, claim lost outlets, new conflict, new quote, new speaker",
+        ),
+        ("what", "str", "the article's title, the claim, the conflict, the quote or the speaker"),
+        ("outlets", "list", "the outlets it came from (for a claim: those it gained or lost)"),
+        ("citations", "int", "how many sentences say it (the first is cited)"),
+        *_CITE,
+    ),
 }
 
 
@@ -165,6 +178,9 @@ def rows(d: Dossier) -> dict[str, list[list[Any]]]:
             for said in options:
                 cite = _cite(said) if said is not None else [None] * len(_CITE)
                 out["conflicts"].append([sid, i, x.kind, x.about, x.claim, _value(v.value), list(v.outlets), *cite])
+    for ch in d.changes:
+        cite = _cite(ch.citations[0]) if ch.citations else [None] * len(_CITE)
+        out["changes"].append([sid, ch.at, ch.kind, ch.what, list(ch.outlets), len(ch.citations), *cite])
     return out
 
 
@@ -266,7 +282,7 @@ def dossiers(reader: Any, story: int | None = None, progress: Callable[[int], No
     """The dossiers an export covers: one story's, or every story's (without summaries, which no table holds)."""
     ids = [story] if story is not None else [s.id for s in reader.stories()]
     for sid in ids:
-        yield reader.dossier(sid, summary_sentences=0)
+        yield reader.dossier(sid, summary_sentences=0, changes_since="")  # "": the whole change log
         if progress:
             progress(sid)
 

@@ -231,6 +231,31 @@ class DossierArticle(ArticleRecord):
     )
 
 
+ChangeKind = Literal[
+    "new article", "new claim", "claim gained outlets", "claim lost outlets", "new conflict", "new quote", "new speaker"
+]
+
+
+class Change(Record):
+    """One thing storyline learned about a story, when it learned it, and the sentences that say it."""
+
+    story: int
+    at: str = Field(description="UTC time storyline learned it: the end of the ingest run (ISO 8601).")
+    kind: ChangeKind
+    what: str = Field(description="The article's title, the claim, the conflict, the quote or the speaker.")
+    outlets: list[str] = Field(description="The outlets it came from (for a claim: those it gained or lost).")
+    citations: list[Cited] = Field(description="The sentences (or headlines) that say it.")
+
+
+class StorySeen(Record):
+    """A story as the change log last saw it: what the next run's changes are measured against."""
+
+    articles: dict[str, Cited] = Field(description="Article id -> its headline (or first sentence) cited.")
+    claims: list[ClaimRow]
+    conflicts: list[Conflict]
+    quotes: list[MergedQuote]
+
+
 class Comparison(Record):
     """What `storyline compare` shows: the matrix, conflicts, differences and timeline of a story."""
 
@@ -252,6 +277,11 @@ class Dossier(Record):
     schema_uri: str = Field(SCHEMA_ID, alias="$schema")
     generated_at: str = Field(description="UTC time the dossier was built (ISO 8601).")
     story: StoryHeader
+    changes_since: str | None = Field(
+        description="The time `changes` start after (the previous dossier's, or the one asked for); "
+        "null: `changes` are those of the latest ingest that changed the story."
+    )
+    changes: list[Change] = Field(description="What changed: the change log of the story, newest first.")
     summary: list[SummarySentence] = Field(
         description="Extractive summary: each sentence is quoted exactly from its first source."
     )
@@ -298,6 +328,7 @@ class StoryRow(Record):
         "matched word between U+E000 and U+E001 (private-use characters); null without a search.",
     )
     snippet_article: str | None = Field(None, description="Id of the article the snippet is from.")
+    last_change: str | None = Field(None, description="When storyline last learned something about it (UTC).")
 
 
 class StoryList(Record):
@@ -309,6 +340,9 @@ class StoryList(Record):
     pages: int
     outlets: list[str] = Field(description="Outlets the list can be filtered by.")
     people: list[str] = Field(description="People the list can be filtered by.")
+    latest_change: str | None = Field(
+        None, description="The latest change in the store (UTC): what a visit has seen up to, in the server's clock."
+    )
 
 
 class ArticleMark(Record):

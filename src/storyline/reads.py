@@ -8,16 +8,26 @@ caller has open already. Every view is an output record (`storyline.output`); th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Self
 
-from storyline.dossier import article_record, build_dossier, compare_story, entities_of, quotes_of, spans
+from storyline.dossier import (
+    article_record,
+    build_dossier,
+    change_log,
+    compare_story,
+    entities_of,
+    quotes_of,
+    spans,
+)
 from storyline.output import (
     ArticleMark,
     ArticlePage,
     ArticleQuoteMark,
     ArticleRecord,
+    Change,
     Comparison,
     Dossier,
     EntityPage,
@@ -45,6 +55,29 @@ def day(name: str, value: str | None) -> str | None:
         return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         raise BadFilter(f"{name}={value!r} is not a date: use YYYY-MM-DD") from None
+
+
+_AGO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.I)
+_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def since_time(value: str, now: dt.datetime | None = None) -> str:
+    """A time to show changes after, as the change log writes times (UTC, ISO 8601): a date
+    (its midnight, UTC), a date and time (UTC unless it says otherwise), or an age ("90m", "2h", "3d")."""
+    now = now or dt.datetime.now(dt.UTC)
+    if m := _AGO.match(value):
+        return (now - dt.timedelta(seconds=float(m.group(1)) * _UNIT_S[m.group(2).lower()])).isoformat(
+            timespec="microseconds"
+        )
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise BadFilter(
+            f"since={value!r} is not a time: use 2026-12-01, 2026-12-01T09:30 or an age such as 2h"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def page_number(value: str | int | None) -> int:
@@ -106,9 +139,22 @@ class Reader:
         return article_record(art, self.store.article_extra(article_id)) if art is not None else None
 
     # -- what a story's articles say --------------------------------------------------------------
-    def dossier(self, story_id: int, summary_sentences: int = S.summary_sentences) -> Dossier:
-        """KeyError when there is no such story."""
-        return build_dossier(self.store, self.story_id(story_id), summary_sentences=summary_sentences)
+    def dossier(
+        self, story_id: int, summary_sentences: int = S.summary_sentences, changes_since: str | None = None
+    ) -> Dossier:
+        """KeyError when there is no such story. `changes_since` (UTC ISO time): what *What changed* starts after."""
+        return build_dossier(
+            self.store, self.story_id(story_id), summary_sentences=summary_sentences, changes_since=changes_since
+        )
+
+    def changes(self, story: int | None = None, since: str | None = None) -> list[Change]:
+        """The change log, newest first: of one story (KeyError if none) or all, after `since` (UTC ISO)."""
+        sid = None
+        if story is not None:
+            sid = self.story_id(story)
+            if self.store.story(sid) is None:
+                raise KeyError(f"no story {story}")
+        return change_log(self.store, sid, since)
 
     def comparison(self, story_id: int) -> Comparison:
         return compare_story(self.store, self.story_id(story_id))
@@ -161,23 +207,28 @@ class Reader:
             st.id: min((a.id for a in st.articles if a.id in hits), key=hits.__getitem__, default="") for st in stories
         }
         snippets = s.snippets(q, [a for a in best.values() if a]) if q else {}
+        changed = s.last_changes()
         rows = [
             StoryRow(
                 **st.to_dict(),
                 sparkline=sparkline([a.published for a in st.articles]),
                 snippet=snippets.get(best[st.id]),
                 snippet_article=best[st.id] if best[st.id] in snippets else None,
+                last_change=changed.get(st.id),
             )
             for st in stories
         ]
         outlets, people = facets or self.facets()
-        return StoryList(stories=rows, total=len(index), page=page, pages=pages, outlets=outlets, people=people)
+        return StoryList(
+            stories=rows, total=len(index), page=page, pages=pages, outlets=outlets, people=people,
+            latest_change=max(changed.values(), default=None),
+        )  # fmt: skip
 
     def facets(self) -> tuple[list[str], list[str]]:
         """The outlets and people the list can be filtered by."""
         return self.store.outlets(), self.store.people()
 
-    def data_version(self) -> tuple[int, str | None]:
+    def data_version(self) -> tuple[int, str | None, str | None]:
         return self.store.data_version()
 
     def article_page(self, article_id: str) -> ArticlePage | None:

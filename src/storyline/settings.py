@@ -40,6 +40,10 @@ class Settings:
         200, "longest outlet name --outlet (or the web's outlet field) takes: the longest real one is under 60",
         "ingest",
     )  # fmt: skip
+    change_log_max_articles: int = setting(
+        300, "a run storing more is a bulk load: its change log lists the new articles only (comparing each "
+        "touched story before and after would cost more than the ingest)", "ingest",
+    )  # fmt: skip
     batch_size: int = setting(
         32, "articles analysed (one spaCy pipe, one embedding call) and committed (one transaction) together",
         "ingest",

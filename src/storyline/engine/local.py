@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
+from storyline.engine import changelog
 from storyline.engine.recluster import AUTO_MAX_ARTICLES, recluster
 from storyline.engine.workers import Analyzed, Analyzer, local_analyzer
 from storyline.extract import ExtractError, extract
@@ -43,6 +44,7 @@ class IngestReport:
     not_english: list[str] = field(default_factory=list)  # stored whole with their language, not analysed as English
     articles: list[str] = field(default_factory=list)  # ids of the articles this run stored
     regrouped: bool = False  # the stories were re-examined at the end (engine/recluster.py)
+    changes: int = 0  # rows the change log gained (engine/changelog.py)
 
     @property
     def seen(self) -> int:
@@ -112,6 +114,7 @@ def ingest(
     documents: Iterable[RawDocument | IngestProblem] = (),
     regroup: bool = True,
     outlet: str | None = None,
+    changes: bool = True,
 ) -> IngestReport:
     """Ingest everything `paths` names, then `documents` (read already: uploads, a fetched page);
     each batch of articles is committed as one transaction.
@@ -123,6 +126,7 @@ def ingest(
     that to cost less than the ingest itself (recluster.AUTO_MAX_ARTICLES). `outlet` names the
     outlet of every document read (extract/outlets.py: a JSON Lines record's own outlet still wins).
     `progress` is called with an IngestProgress after each document read and each batch stored.
+    With `changes`, the run ends by logging what it changed in each story (engine/changelog.py).
     """
     report = IngestReport()
     listed = list(expand(paths, follow_symlinks=follow_symlinks))
@@ -222,4 +226,6 @@ def ingest(
         recluster(store)
         report.regrouped = True
         report.stories = {s for s in (store.story_of(a) for a in report.articles) if s is not None}
+    if changes and report.articles:
+        report.changes = changelog.record(store, report.stories, report.articles)
     return report

@@ -1,5 +1,5 @@
 """Present: dossiers as JSON (with a JSON Schema), Markdown and self-contained HTML."""
 
-from storyline.present.render import render_dossier, render_index
+from storyline.present.render import generated_at, render_dossier, render_index
 
-__all__ = ["render_dossier", "render_index"]
+__all__ = ["generated_at", "render_dossier", "render_index"]

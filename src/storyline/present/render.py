@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -33,6 +34,21 @@ def _safe_url(url: object) -> str | None:
 
 _env.filters["md"] = _md
 _env.filters["safe_url"] = _safe_url
+
+
+_GENERATED = re.compile(r'(?:storyline-generated-at" content="|Generated )([0-9][0-9T:.+\-]{9,40})(?:"| by storyline)')
+
+
+def generated_at(text: str) -> str | None:
+    """When a dossier rendered by render_dossier (JSON, Markdown or HTML) was generated."""
+    if text.lstrip().startswith("{"):
+        try:
+            value = json.loads(text).get("generated_at")
+        except (ValueError, AttributeError):
+            return None
+        return value if isinstance(value, str) else None
+    found = _GENERATED.findall(text)  # HTML: the <meta> in the head; Markdown: its last line
+    return (found[0] if text.lstrip().lower().startswith("<!doctype") else found[-1]) if found else None
 
 
 def render_dossier(record: Dossier, fmt: str) -> str:

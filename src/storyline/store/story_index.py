@@ -155,6 +155,9 @@ class StoryIndex(StoreBase):
                 self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
         for dropped, index in aliases.items():
             self.db.execute("INSERT OR REPLACE INTO story_aliases VALUES (?, ?)", (dropped, ids[index]))
+            # the change log follows the story's articles; the dropped story's snapshot is stale
+            self.db.execute("UPDATE changes SET story_id = ? WHERE story_id = ?", (ids[index], dropped))
+            self.db.execute("DELETE FROM story_snapshots WHERE story_id = ?", (dropped,))
         # an alias that pointed at a story dropped now follows it to where its articles went
         for dropped, index in aliases.items():
             self.db.execute("UPDATE story_aliases SET new = ? WHERE new = ?", (ids[index], dropped))
@@ -195,10 +198,11 @@ class StoryIndex(StoreBase):
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
-    def data_version(self) -> tuple[int, str | None]:
-        """Changes whenever an article is stored: the key for caches of what the store holds."""
-        r = self.db.execute("SELECT count(*), max(ingested_at) FROM articles").fetchone()
-        return (r[0], r[1])
+    def data_version(self) -> tuple[int, str | None, str | None]:
+        """Changes whenever an article (or a version of one) is stored and the change log grows:
+        the key for caches of what the store holds."""
+        r = self.db.execute("SELECT count(*), max(ingested_at), (SELECT max(at) FROM changes) FROM articles").fetchone()
+        return (r[0], r[1], r[2])
 
     def stories(self, ids: list[int] | None = None) -> list[Story]:
         where, args = "", []

@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from storyline.output import ArticlePage, Dossier, EntityPage, StoryList, dump
-from storyline.reads import BadFilter, Reader, day, page_number
+from storyline.reads import BadFilter, Reader, day, page_number, since_time
 from storyline.settings import SETTINGS as S
 from storyline.store.repo import StoreError
 from storyline.store.search import HIT_CLOSE, HIT_OPEN
@@ -137,7 +137,7 @@ def create_app(
 
     # -- data: the read layer's views, cached where a view is costly -------------------------
     facets: dict[str, Any] = {}  # outlets and people for the filters, kept until the store changes
-    dossiers: dict[tuple[int, tuple[str, ...]], Dossier] = {}  # (story, its articles) -> dossier
+    dossiers: dict[tuple[Any, ...], Dossier] = {}  # (story, members, data version, changes since)
 
     def stories_data(
         q: str | None, outlet: str | None, person: str | None, since: str | None, until: str | None, page_no: int = 1
@@ -156,17 +156,21 @@ def create_app(
         with reader() as r:
             return _found(r.entity_page(name), f"no entity {name!r}")
 
-    def dossier(story_id: int) -> Dossier:
-        """A story's dossier, rebuilt only when its articles change."""
+    def dossier(story_id: int, changes_since: str | None = None) -> Dossier:
+        """A story's dossier, rebuilt only when the store changes (new articles, versions, changes)."""
         if not 1 <= story_id <= MAX_STORY_ID:
             raise HTTPException(404, f"no story {story_id}")
+        try:
+            since = since_time(changes_since) if changes_since else None
+        except BadFilter as e:
+            raise HTTPException(400, str(e)) from None
         with reader() as r:
             story = r.story(story_id)  # a story merged by recluster answers for it
             if story is None:
                 raise HTTPException(404, f"no story {story_id}")
-            key = (story.id, tuple(a.id for a in story.articles))
+            key = (story.id, tuple(a.id for a in story.articles), r.data_version(), since)
             if key not in dossiers:
-                dossiers[key] = r.dossier(story.id)
+                dossiers[key] = r.dossier(story.id, changes_since=since)
                 if len(dossiers) > S.dossier_cache:
                     dossiers.pop(next(iter(dossiers)))
         return dossiers[key]
@@ -209,8 +213,8 @@ def create_app(
         )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def dossier_page(story_id: int) -> HTMLResponse:
-        return page("dossier_page.html.j2", d=dump(dossier(story_id)))
+    def dossier_page(story_id: int, changes_since: str | None = None) -> HTMLResponse:
+        return page("dossier_page.html.j2", d=dump(dossier(story_id, changes_since)))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
@@ -278,8 +282,11 @@ def create_app(
             raise HTTPException(400, str(e)) from None
 
     @app.get("/api/stories/{story_id}", summary="A story's dossier (same JSON as `storyline dossier --format json`)")
-    def api_story(story_id: int) -> Dossier:
-        return dossier(story_id)
+    def api_story(
+        story_id: int,
+        changes_since: str | None = Query(None, description="'changes' after this time (ISO 8601, or an age: 2h)"),
+    ) -> Dossier:
+        return dossier(story_id, changes_since)
 
     @app.get("/api/articles/{article_id}", summary="One article: cleaned text, metadata, entities, quotes, copies")
     def api_article(article_id: str) -> ArticlePage:

@@ -1,4 +1,5 @@
-// storyline's only script: a filter for the who-said-what table, drag-and-drop, job progress.
+// storyline's only script: a filter for the who-said-what table, news since the last visit, drag-and-drop,
+// job progress.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   // Who said what: filter rows by speaker or outlet.
@@ -20,6 +21,37 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   });
+  // What changed since this browser last looked (kept in localStorage; no accounts). Times are the
+  // server's (the change log's), so a wrong clock here changes nothing.
+  const SEEN = "storyline:seen", SINCE = "storyline:since";
+  const seen = () => { try { return JSON.parse(localStorage.getItem(SEEN) || "{}"); } catch { return {}; } };
+  const table = document.getElementById("stories-table");
+  if (table) {
+    const since = localStorage.getItem(SINCE);
+    const mine = seen();
+    table.querySelectorAll("tbody tr[data-story]").forEach((row) => {
+      const last = mine[row.dataset.story] || since;
+      const badge = row.querySelector(".news");
+      if (badge && last && row.dataset.changed && row.dataset.changed > last) {
+        badge.hidden = false;
+        const link = row.querySelector("a.story-link");
+        link.href = link.pathname + "?changes_since=" + encodeURIComponent(last) + "#changes";
+      }
+    });
+    if (!since && table.dataset.latest) localStorage.setItem(SINCE, table.dataset.latest);
+  }
+  const changes = document.getElementById("changes");
+  if (changes && changes.dataset.story) {
+    const mine = seen();
+    const last = mine[changes.dataset.story] || localStorage.getItem(SINCE);
+    changes.querySelectorAll("li.change").forEach((li) => {
+      if (last && li.dataset.at > last) li.classList.add("unseen");
+    });
+    if (changes.dataset.latest) {
+      mine[changes.dataset.story] = changes.dataset.latest;
+      localStorage.setItem(SEEN, JSON.stringify(mine));
+    }
+  }
   // Drag and drop onto the ingest form.
   const drop = document.getElementById("drop");
   const files = document.getElementById("files");
