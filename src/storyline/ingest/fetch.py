@@ -39,6 +39,9 @@ class Fetched:
     url: str  # where the content came from, after redirects
     data: bytes
     content_type: str
+    etag: str | None = None  # the answer's validators, to send back next time (storyline watch)
+    last_modified: str | None = None
+    not_modified: bool = False  # a 304 to a conditional request: `data` is empty, what was fetched before stands
 
 
 def address_allowed(ip: str, allow_private: bool = False) -> bool:
@@ -62,7 +65,7 @@ def _resolve(host: str, port: int, allowed: Callable[[str], bool]) -> list[tuple
     if refused:
         raise FetchError(
             f"{host!r} resolves to {', '.join(refused)}: a loopback, private or reserved address "
-            "(start the server with --allow-private-urls to fetch from this machine's network)"
+            "(--allow-private-urls allows fetching from this machine's network)"
         )
     return found
 
@@ -86,10 +89,15 @@ def fetch(
     allow_private: bool = False,
     deadline_s: float = FETCH_DEADLINE_S,
     allowed: Callable[[str], bool] | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
 ) -> Fetched:
     """GET `url` under the address rules, following up to MAX_REDIRECTS redirects, each checked.
 
     `allowed` replaces the address rule (tests use it to treat one loopback address as public).
+    `etag` and `last_modified`, the validators of an earlier answer, make it a conditional request
+    (If-None-Match, If-Modified-Since): a server whose content has not changed answers 304, and the
+    result says `not_modified` instead of carrying the same bytes again.
     """
     deadline = time.monotonic() + deadline_s
     allowed = allowed or (lambda ip: address_allowed(ip, allow_private))
@@ -116,16 +124,25 @@ def fetch(
         host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
         if ":" in parts.hostname and not host_header.startswith("["):
             host_header = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+        headers = {"Host": host_header, "User-Agent": "storyline (+local)"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
         try:
-            conn.request("GET", path, headers={"Host": host_header, "User-Agent": "storyline (+local)"})
+            conn.request("GET", path, headers=headers)
             resp = conn.getresponse()
             if resp.status in (301, 302, 303, 307, 308) and resp.getheader("Location"):
                 url = urljoin(url, resp.getheader("Location") or "")
                 continue
             if resp.status >= 400:
                 raise FetchError(f"{url}: the server answered {resp.status} {resp.reason}")
+            got_etag, got_modified = resp.getheader("ETag"), resp.getheader("Last-Modified")
+            if resp.status == 304:  # a 304 may leave out validators that did not change
+                return Fetched(url, b"", "", got_etag or etag, got_modified or last_modified, not_modified=True)
             data = _read(resp, conn, url, max_bytes, deadline, deadline_s)
-            return Fetched(url=url, data=data, content_type=resp.getheader("Content-Type") or "")
+            ctype = resp.getheader("Content-Type") or ""
+            return Fetched(url=url, data=data, content_type=ctype, etag=got_etag, last_modified=got_modified)
         except (OSError, http.client.HTTPException) as e:
             if isinstance(e, TimeoutError) and time.monotonic() >= deadline:
                 raise FetchError(f"{url}: took longer than {deadline_s:.0f} s") from None
@@ -158,7 +175,12 @@ def _read(
 
 def fetch_documents(url: str, max_bytes: int, allow_private: bool = False) -> list[RawDocument | IngestProblem]:
     """A page or feed fetched under the address rules, read into documents that keep its URL."""
-    got = fetch(url, max_bytes=max_bytes, allow_private=allow_private)
+    return documents_of(fetch(url, max_bytes=max_bytes, allow_private=allow_private))
+
+
+def documents_of(got: Fetched) -> list[RawDocument | IngestProblem]:
+    """What a fetch brought, read by its Content-Type or name (feed, page, ...) into documents that
+    keep its URL as their source."""
     ctype = got.content_type.lower()
     ext = ".html" if "html" in ctype else ".xml" if ("xml" in ctype or "rss" in ctype or "atom" in ctype) else ""
     path = urlsplit(got.url).path
