@@ -159,6 +159,62 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if nothing else 0
 
 
+def _every(value: str) -> float:
+    from storyline.engine.watch import parse_every
+
+    try:
+        return parse_every(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Poll the sources until Ctrl-C or SIGTERM (or once); each stop leaves everything fetched stored."""
+    import datetime as dt
+    import signal
+
+    from storyline.engine.watch import PollReport, Watcher, source_of
+    from storyline.store.repo import StoreError
+
+    try:
+        sources = [source_of(s) for s in args.sources]
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    outlet = _outlet(args.outlet)
+
+    def tell(poll: PollReport) -> None:
+        for f in poll.failures:
+            _err(str(f))
+        for p in poll.ingest.problems if poll.ingest else ():
+            _err(f"skipped {p}")
+        if not args.quiet:
+            at = dt.datetime.fromisoformat(poll.at).astimezone().strftime("%H:%M:%S")
+            print(f"{at} {poll.summary()}", file=sys.stderr)
+
+    store = _store(args.db)
+    watcher = Watcher(
+        store, sources, every_s=args.every, max_bytes=args.max_bytes, allow_private=args.allow_private_urls,
+        outlet=outlet, follow_symlinks=args.follow_symlinks, on_poll=tell,
+    )  # fmt: skip
+    previous = {sig: signal.signal(sig, watcher.on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if not args.quiet and not args.once:
+            every = _duration(args.every).replace("m00s", "m").replace("h00m", "h")
+            wait = watcher.next_check_s()  # after a restart, what was checked recently waits its turn
+            first = f"next check in {_duration(wait)}; " if wait >= 1 else ""
+            print(f"storyline: watching {len(sources)} sources every {every} ({first}Ctrl-C stops)", file=sys.stderr)
+        done = watcher.run(once=args.once)
+    except StoreError as e:
+        raise CliError(str(e)) from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        store.close()
+    if not args.quiet:
+        print(f"{done.summary()} (store: {args.db})", file=sys.stderr)
+    return 1 if args.once and done.failures == len(sources) else 0
+
+
 def cmd_stories(args: argparse.Namespace) -> int:
     with _reader(args.db) as reader:
         stories = reader.stories()
@@ -579,6 +635,52 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(sp)
     sp.add_argument("--json", action="store_true", help="print the ingest report as JSON")
     sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser(
+        "watch", help="follow feeds, pages, files and folders: poll them and ingest what is new",
+        description="Poll each SOURCE (an RSS/Atom feed or page URL, a file, a folder or a glob) every --every "
+        "and ingest what is new, as `storyline ingest` does: an entry already stored is skipped, an edited one "
+        "(same URL, new text) becomes a new version. URLs are fetched with conditional requests (the ETag and "
+        "Last-Modified of the last answer, kept in the store, so a restart does not refetch), at most one "
+        f"request per host every {S.watch_host_spacing_s:g} s, each fetch within {S.fetch_deadline_s:g} s and "
+        "--max-bytes, and only from public addresses unless --allow-private-urls is given. A file or folder is "
+        "read again only when something in it is newer. A source that fails is reported and retried later, "
+        "the wait doubling with each failure in a row; the others go on. Ctrl-C or SIGTERM stops after "
+        "storing everything fetched so far (exit status 0; a second one interrupts at once). With --once, exit "
+        "status is 1 when every source failed.",
+    )  # fmt: skip
+    sp.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="http(s) URLs of feeds or pages, files, folders (recursive), globs"
+    )
+    sp.add_argument(
+        "--every", type=_every, default=S.watch_every_s, metavar="INTERVAL",
+        help=f"time between polls of each source: 90s, 15m, 2h, 1h30m (default 15m; at least "
+        f"{S.watch_min_every_s:g}s)",
+    )  # fmt: skip
+    sp.add_argument("--once", action="store_true", help="check every source once, then exit (for cron)")
+    sp.add_argument(
+        "--allow-private-urls", action="store_true",
+        help="let URLs lead to loopback and private networks, e.g. a feed on this machine (default: public "
+        "addresses only)",
+    )  # fmt: skip
+    sp.add_argument(
+        "--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
+        help="refuse a fetch or file larger than this (default 50 MB)",
+    )  # fmt: skip
+    sp.add_argument(
+        "--outlet", metavar="NAME",
+        help="the outlet of every article read (as on ingest); without it: the URL's host, then what the feed says",
+    )  # fmt: skip
+    sp.add_argument(
+        "--follow-symlinks", action="store_true",
+        help="inside folders, follow links to files outside them (default: skip those, with a reason)",
+    )  # fmt: skip
+    db_arg(sp)
+    sp.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="no line per poll and no summary (failures and skipped entries are still printed)",
+    )  # fmt: skip
+    sp.set_defaults(func=cmd_watch)
 
     sp = sub.add_parser(
         "stories", help="list stories", description="List stories: id, title, articles, outlets, dates."

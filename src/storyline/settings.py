@@ -167,6 +167,30 @@ class Settings:
     max_upload_bytes: int = setting(5_000_000, "largest upload the server takes (--max-upload)", "web")
     max_upload_files: int = setting(20, "files per upload: a day's coverage of one story fits", "web")
 
+    # -- watch ----------------------------------------------------------------------------------
+    watch_every_s: float = setting(
+        900.0, "time between polls of a watched source (--every): news feeds change every few minutes to hours, "
+        "so a new entry arrives within the quarter hour without asking a server more than four times an hour",
+        "watch",
+    )  # fmt: skip
+    watch_min_every_s: float = setting(
+        30.0, "shortest --every taken: a live feed updates about once a minute, and faster polling only loads "
+        "its server", "watch",
+    )  # fmt: skip
+    watch_host_spacing_s: float = setting(
+        5.0, "least time between two requests to one host: several feeds of one outlet are fetched one after "
+        "another, never in a burst", "watch",
+    )  # fmt: skip
+    watch_max_backoff_s: float = setting(
+        6 * 3600.0, "longest wait before a failing source is tried again (the wait starts at --every and doubles "
+        "with each failure): a server down for a day is asked a handful of times, not a hundred", "watch",
+    )  # fmt: skip
+    watch_mtime_settle_s: float = setting(
+        2.0, "a file or folder changed this recently is read again on the next poll: a file still being "
+        "written, or a second edit within one tick of a coarse file-system clock (FAT: 2 s), is not missed",
+        "watch",
+    )  # fmt: skip
+
 
 SETTINGS = Settings()
 
