@@ -401,3 +401,38 @@ def test_sigterm_stops_cleanly_with_everything_fetched_stored_and_a_restart_resu
         assert "stopped; watched 2 sources, 1 poll: 1 ingested" in rest, rest
     assert len(site.seen("/feed.xml")) == 1 and len(site.seen("/page")) == 2
     assert len(stored(db)) == 3 and set(stored(db).values()) == {1}
+
+
+def test_what_changed_after_a_poll_is_exactly_the_new_facts_and_quotes(tmp_path, cli):
+    """The issue's promise end to end: the feed grows by a second report of one event; the dossier's
+    What changed lists that report's facts and quotes, citing it, and none of the first's; a restart adds nothing."""
+    import json
+
+    second = (
+        "Brennock east quay terminal: residents to seek review",
+        "The Brennock harbour board approved a new ferry terminal for the east quay on Tuesday, ending a two-year "
+        "dispute with residents. Residents will ask the High Court for a judicial review of the decision, their "
+        "group said on Wednesday. “We were never shown the traffic figures,” said Sam Orrin, who leads the "
+        "Brennock Quay Residents' Association.",
+    )
+    db = tmp_path / "w.db"
+    with serving(Site()) as site:
+        feed = site.base + "/feed.xml"
+        site.set_entries(some("ferry-terminal"))
+        assert cli("watch", feed, "--once", "--allow-private-urls", "--db", db)[0] == 0
+        site.set_entries({**some("ferry-terminal"), "quay-review": second})
+        assert cli("watch", feed, "--once", "--allow-private-urls", "--db", db)[0] == 0
+        out = cli("stories", "--json", "--db", db)[1]
+        (story,) = json.loads(out)
+        new_id = next(a["id"] for a in story["articles"] if a["source"].endswith("/news/quay-review"))
+        changes = json.loads(cli("dossier", story["id"], "--format", "json", "--db", db)[1])["changes"]
+        kinds = [c["kind"] for c in changes]
+        assert kinds.count("new article") == 1 and "new quote" in kinds and "new speaker" in kinds
+        assert all(x["article"] == new_id for c in changes for x in c["citations"]), changes
+        said = " ".join(c["what"] for c in changes)
+        assert "judicial review" in said and "never shown the traffic figures" in said and "Sam Orrin" in said
+        assert "14 million pounds" not in said and "Work will start in March" not in said  # the first report's
+        assert cli("watch", feed, "--once", "--allow-private-urls", "--db", db)[0] == 0  # a restart: nothing new
+        log = json.loads(cli("changes", "--json", "--db", db)[1])
+        assert len([c for c in log if c["at"] == changes[0]["at"]]) == len(changes)
+        assert len({c["at"] for c in log}) == 2  # two runs stored something; the third, nothing
