@@ -545,7 +545,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 args.output, export.dossiers(reader, args.story, cb and (lambda sid: cb(f"story {sid}"))), args.format
             )
     for path, n in done.files.values():
-        print(f"{path}\t{n} rows", file=sys.stderr if args.quiet else sys.stdout)
+        print(f"{path}\t{n} row{'s' * (n != 1)}", file=sys.stderr if args.quiet else sys.stdout)
     if not args.quiet:
         print(f"{done.stories} of {total} stories exported to {args.output}/", file=sys.stderr)
     return 0
