@@ -207,7 +207,7 @@ class Reader:
             st.id: min((a.id for a in st.articles if a.id in hits), key=hits.__getitem__, default="") for st in stories
         }
         snippets = s.snippets(q, [a for a in best.values() if a]) if q else {}
-        changed = s.last_changes()
+        changed = s.last_changes([st.id for st in stories])
         rows = [
             StoryRow(
                 **st.to_dict(),
@@ -221,7 +221,7 @@ class Reader:
         outlets, people = facets or self.facets()
         return StoryList(
             stories=rows, total=len(index), page=page, pages=pages, outlets=outlets, people=people,
-            latest_change=max(changed.values(), default=None),
+            latest_change=s.latest_change(),
         )  # fmt: skip
 
     def facets(self) -> tuple[list[str], list[str]]:

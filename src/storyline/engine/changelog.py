@@ -26,7 +26,7 @@ CHANGE_LOG_MAX_ARTICLES = S.change_log_max_articles
 def _now(store: Store) -> str:
     """This run's time, later than every time logged before (two runs in one clock tick stay in order)."""
     now = dt.datetime.now(dt.UTC)
-    last = max(store.last_changes().values(), default=None)
+    last = store.latest_change()
     if last is not None and dt.datetime.fromisoformat(last) >= now:
         now = dt.datetime.fromisoformat(last) + dt.timedelta(microseconds=1)
     return now.isoformat(timespec="microseconds")

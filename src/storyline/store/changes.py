@@ -49,6 +49,19 @@ class ChangeStore(StoreBase):
         r = self.db.execute("SELECT max(at) FROM changes WHERE story_id = ?", (story_id,)).fetchone()
         return r[0] if r else None
 
-    def last_changes(self) -> dict[int, str]:
-        """Story -> the time of its latest change (the web marks stories changed since a visit)."""
-        return {r[0]: r[1] for r in self.db.execute("SELECT story_id, max(at) FROM changes GROUP BY story_id")}
+    def last_changes(self, story_ids: list[int]) -> dict[int, str]:
+        """Story -> the time of its latest change, for these stories (the web marks those changed since a visit)."""
+        out: dict[int, str] = {}
+        for i in range(0, len(story_ids), 500):
+            chunk = story_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT story_id, max(at) FROM changes WHERE story_id IN ({marks}) GROUP BY story_id", chunk
+            )
+            out.update({r[0]: r[1] for r in rows})
+        return out
+
+    def latest_change(self) -> str | None:
+        """When the change log last grew."""
+        at: str | None = self.db.execute("SELECT max(at) FROM changes").fetchone()[0]
+        return at
