@@ -136,11 +136,6 @@ def _cite(c: Citation | Cited) -> list[Any]:
     return [c.article, c.sentence, c.part, c.text]
 
 
-def _value(v: float | str) -> str:
-    """A conflicting value as the dossier shows it: 40000, not 40000.0."""
-    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-
-
 def rows(d: Dossier) -> dict[str, list[list[Any]]]:
     """A story's dossier as rows of every table, in TABLES' column order."""
     s = d.story
@@ -177,7 +172,7 @@ def rows(d: Dossier) -> dict[str, list[list[Any]]]:
             options: list[Cited | None] = [*v.sentences] or [None]
             for said in options:
                 cite = _cite(said) if said is not None else [None] * len(_CITE)
-                out["conflicts"].append([sid, i, x.kind, x.about, x.claim, _value(v.value), list(v.outlets), *cite])
+                out["conflicts"].append([sid, i, x.kind, x.about, x.claim, v.value_text, list(v.outlets), *cite])
     for ch in d.changes:
         cite = _cite(ch.citations[0]) if ch.citations else [None] * len(_CITE)
         out["changes"].append([sid, ch.at, ch.kind, ch.what, list(ch.outlets), len(ch.citations), *cite])

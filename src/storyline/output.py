@@ -86,6 +86,12 @@ class ConflictVersion(Record):
     outlets: list[str]
     sentences: list[Cited] = Field(description="The sentences (or headlines) that give this version.")
 
+    @property
+    def value_text(self) -> str:
+        """The value as text: 40000, not 40000.0 (tables and the change log)."""
+        v = self.value
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
 
 class Conflict(Record):
     """Outlets that give one fact different figures or dates, or one person different titles."""

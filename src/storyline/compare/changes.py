@@ -46,10 +46,6 @@ def _quote_cites(q: MergedQuote) -> list[Cited]:
     ]  # fmt: skip
 
 
-def _value(v: float | str) -> str:
-    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-
-
 def diff(before: StorySeen, after: StorySeen) -> list[Found]:
     """What `after` knows that `before` did not (and the outlets a claim no longer has)."""
     out: list[Found] = []
@@ -76,7 +72,7 @@ def diff(before: StorySeen, after: StorySeen) -> list[Found]:
     known = {_conflict_key(c) for c in before.conflicts}
     for c in after.conflicts:
         if _conflict_key(c) not in known:
-            versions = "; ".join(f"{_value(v.value)} ({', '.join(v.outlets)})" for v in c.versions)
+            versions = "; ".join(f"{v.value_text} ({', '.join(v.outlets)})" for v in c.versions)
             outlets = sorted({o for v in c.versions for o in v.outlets})
             out.append(
                 Found("new conflict", f"{c.about}: {versions}", outlets, [s for v in c.versions for s in v.sentences])

@@ -58,12 +58,13 @@ def record(store: Store, stories: set[int], articles: list[str]) -> int:
         else:
             embed = StoredEmbed(store)
             for sid in sorted(stories):
-                if store.story(sid) is None:
+                story = store.story(sid)
+                if story is None:
                     continue
                 kept = store.snapshot(sid)
                 if kept is not None:
                     before = StorySeen.model_validate_json(kept)
-                elif any(a.id not in new for a in store.story(sid).articles):  # type: ignore[union-attr]
+                elif any(a.id not in new for a in story.articles):
                     before = story_seen(store, sid, exclude=new, embed=embed)
                 else:
                     before = EMPTY
