@@ -32,7 +32,10 @@ name or one contains the other (a surname alone counts: "Clinton" for "Hillary C
 for storyline and textacy alike). End-to-end = gold quotes matched with the right speaker / gold.
 
 Both systems read the text storyline's extractor gives (the same for both); textacy runs
-`direct_quotations` with the same spaCy model.
+`direct_quotations` with the same spaCy model. `storyline-rules` is storyline without its learned
+speaker chooser (analyze/speakers.py): the rules' own pick, the baseline the chooser must beat.
+For storyline, the speakers it asserts (confidence at least `speaker_min_confidence`; below it
+the output says "possibly X (uncertain)") are also scored on their own: right / asserted.
 
 The second dev set (`--set bbc`): 40 BBC politics articles (`../shared/corpora/bbc/politics/`
 101-140), annotated by annotators who never saw storyline's output (`eval/data/bbc-quotes/`: the
@@ -54,9 +57,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.analyze import analyze_batch
+from storyline.analyze.nlp import spacy_nlp
+from storyline.analyze.pipeline import rules_input
+from storyline.analyze.quotes import extract_quotes
 from storyline.extract import ExtractError, extract
 from storyline.extract.boilerplate import normalize
 from storyline.records import RawDocument
+from storyline.settings import SETTINGS as S
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear"
 BBC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc"
@@ -170,12 +177,12 @@ def load_gold(split: str) -> list[tuple[str, str, list[Gold]]]:
         labels: dict[str, str] = {}
         events = []
         for line in anns[0].read_text(encoding="utf-8").splitlines():
-            if line.startswith("T"):
+            if re.match(r"T\d+\t", line):  # (a span's text may run over lines: those go with it)
                 tid, info, _txt = line.split("\t", 2)
                 label, offs = info.split(" ", 1)
                 labels[tid] = label
                 spans[tid] = [tuple(int(x) for x in frag.split()) for frag in offs.split(";")]  # type: ignore[misc]
-            elif line.startswith("E"):
+            elif re.match(r"E\d+\t", line):
                 parts = dict(p.split(":", 1) for p in line.split("\t", 1)[1].split())
                 events.append(parts)
         attributions = []
@@ -267,13 +274,27 @@ def same_speaker(pred: str | None, gold: str | None) -> bool:
     return p == g or (len(p) >= 4 and f" {p} " in f" {g} ") or (len(g) >= 4 and f" {g} " in f" {p} ")
 
 
-def storyline_quotes(name: str, text: str) -> list[tuple[str, str | None]]:
+def storyline_quotes(name: str, text: str) -> list[tuple[str, str | None, bool]]:
+    """(quote, speaker, whether the speaker is asserted: not shown as uncertain)."""
     try:
         art = extract(RawDocument(source=name, data=text.encode("utf-8"), content_type="text"))
     except ExtractError:  # a refused article gives no quotes
         return []
     (analyzed,) = analyze_batch([art])
-    return [(q.text, q.speaker) for q in analyzed.quotes]
+    return [(q.text, q.speaker, q.confidence is None or q.confidence >= S.speaker_min_confidence)
+            for q in analyzed.quotes]  # fmt: skip
+
+
+def rules_quotes(name: str, text: str) -> list[tuple[str, str | None]]:
+    """storyline's rules alone, without the learned speaker chooser: the baseline it must beat."""
+    try:
+        art = extract(RawDocument(source=name, data=text.encode("utf-8"), content_type="text"))
+    except ExtractError:
+        return []
+    nlp = spacy_nlp()
+    doc, title_doc = nlp(art.text), nlp(art.title or "")
+    _sents, sentence_of, ments, roles = rules_input(doc, title_doc, art.text)
+    return [(q.text, q.speaker) for q in extract_quotes(doc, art.text, ments, roles, sentence_of, chooser=False)]
 
 
 _textacy_nlp = None
@@ -294,7 +315,7 @@ def textacy_quotes(name: str, text: str) -> list[tuple[str, str | None]]:
     return [(q.content.text.strip().strip("“”\"‘’'").strip(), " ".join(t.text for t in q.speaker)) for q in found]
 
 
-SYSTEMS = {"storyline": storyline_quotes, "textacy": textacy_quotes}
+SYSTEMS = {"storyline": storyline_quotes, "storyline-rules": rules_quotes, "textacy": textacy_quotes}
 KINDS = ["named", "organisation", "pronoun", "description", "partial", "full", "multi-paragraph"]
 
 
@@ -303,7 +324,9 @@ def score(data, fn, verbose: bool = False):  # type: ignore[no-untyped-def]
     n_pred = matched_pred = 0
     errors: list[str] = []
     for name, text, gold in data:
-        preds = [p for p in fn(name, text) if len(_WORD.findall(p[0])) >= 2]
+        found = [p for p in fn(name, text) if len(_WORD.findall(p[0])) >= 2]
+        preds = [(p[0], p[1]) for p in found]
+        sure = [len(p) < 3 or bool(p[2]) for p in found]  # type: ignore[misc]
         n_pred += len(preds)
         used = [False] * len(preds)
         for g in gold:
@@ -313,6 +336,9 @@ def score(data, fn, verbose: bool = False):  # type: ignore[no-untyped-def]
                 used[hit] = True
                 matched_pred += 1
                 ok = same_speaker(preds[hit][1], g.speaker)
+                if preds[hit][1] and sure[hit]:  # a speaker the output asserts (not shown as uncertain)
+                    tally["asserted"]["n"] += 1
+                    tally["asserted"]["right"] += ok
             for k in ["all", *g.kinds]:
                 tally[k]["gold"] += 1
                 tally[k]["matched"] += hit is not None
@@ -357,6 +383,10 @@ def main() -> int:
             rec = t["matched"] / t["gold"]
             spk = t["right"] / t["matched"] if t["matched"] else 0.0
             print(f"  {k:16} {t['gold']:5} {rec:7.3f} {spk:8.3f} {t['right'] / t['gold']:10.3f}")
+        if tally["asserted"]["n"] and sys_name == "storyline":
+            a = tally["asserted"]
+            print(f"  speakers asserted (confidence >= {S.speaker_min_confidence}): {a['n']} of the matched quotes, "
+                  f"{a['right'] / a['n']:.3f} right; the rest are shown as uncertain")  # fmt: skip
         named = tally["named"] + tally["organisation"]
         if named["gold"]:
             print(f"  {'named or org':16} {named['gold']:5} {named['matched'] / named['gold']:7.3f} "

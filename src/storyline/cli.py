@@ -409,6 +409,8 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         return 0
     for q in quotes:
         who = q.speaker or "(unattributed)"
+        if q.speaker and q.uncertain:
+            who = f"possibly {q.speaker} (uncertain, {q.confidence:.2f})"
         if q.speaker_role:
             who += f" ({q.speaker_role})"
         mark = "partial " if q.partial else ""

@@ -86,6 +86,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("speaker", "str", "canonical name of the person or body quoted; empty when unattributed"),
         ("speaker_role", "str", "the role the articles give the speaker"),
         ("speaker_kind", "str", "person, body or other"),
+        ("confidence", "float", "the speaker chooser's confidence in the speaker, 0-1; empty for no speaker"),
+        ("uncertain", "bool", "the speaker is a guess (confidence under speaker_min_confidence)"),
         ("quote", "str", "the quote as this article printed it"),
         ("speaker_text", "str", "the words naming the speaker in this article"),
         ("cue", "str", "said, told, warned, ..."),
@@ -95,6 +97,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("sentence", "int", "index of the sentence in that article"),
         ("start", "int", "character offset of the quoted words in the article text"),
         ("end", "int", "end offset"),
+        ("speaker_start", "int", "where the words naming the speaker in this article start"),
+        ("speaker_sentence", "int", "the sentence holding those words: the evidence for the speaker"),
     ),
     "entities": _cols(
         ("story_id", "int", "its story"),
@@ -160,8 +164,9 @@ def rows(d: Dossier) -> dict[str, list[list[Any]]]:
     for i, q in enumerate(d.quotes):
         for src in q.sources:
             out["quotes"].append([
-                sid, i, q.speaker, q.speaker_role, q.speaker_kind, src.text, src.speaker_text, src.cue,
-                src.partial, src.outlet_label, src.article, src.sentence, src.start, src.end,
+                sid, i, q.speaker, q.speaker_role, q.speaker_kind, q.confidence, q.uncertain, src.text,
+                src.speaker_text, src.cue, src.partial, src.outlet_label, src.article, src.sentence, src.start,
+                src.end, src.speaker_start, src.speaker_sentence,
             ])  # fmt: skip
     for e in d.entities:
         out["entities"].append([

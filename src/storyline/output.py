@@ -118,6 +118,16 @@ class QuoteSource(Record):
     sentence: int = Field(description="Index of the sentence in that article.")
     start: int = Field(description="Character offset of the quoted words in the article text.")
     end: int
+    confidence: float | None = Field(
+        default=None, description="How sure the speaker chooser is of this article's speaker, 0-1 (None: no speaker)."
+    )
+    speaker_start: int | None = Field(
+        default=None, description="Where the words the speaker was chosen by (speaker_text) start in the article."
+    )
+    speaker_end: int | None = None
+    speaker_sentence: int | None = Field(
+        default=None, description="Index of the sentence holding those words: the evidence for the speaker."
+    )
 
 
 class MergedQuote(Record):
@@ -129,6 +139,13 @@ class MergedQuote(Record):
     speaker_kind: Literal["person", "body", "other"]
     cue: str | None = Field(description="'said', 'told Sky News', 'warned', ...")
     partial: bool = Field(description="A quoted fragment inside reported speech.")
+    confidence: float | None = Field(
+        default=None, description="The speaker chooser's confidence in `speaker`, the best of its sources' (0-1)."
+    )
+    uncertain: bool = Field(
+        default=False,
+        description="The speaker is a guess (confidence under speaker_min_confidence): shown as 'possibly …'.",
+    )
     outlets: list[str]
     sources: list[QuoteSource] = Field(min_length=1)
 
@@ -370,6 +387,11 @@ class ArticleQuoteMark(Record):
     speaker: str | None
     cue: str | None
     partial: bool
+    confidence: float | None = None
+    uncertain: bool = False
+    speaker_text: str | None = None
+    speaker_start: int | None = Field(default=None, description="The words the speaker was chosen by.")
+    speaker_end: int | None = None
 
 
 class ArticlePage(ArticleRecord):

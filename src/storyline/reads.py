@@ -244,7 +244,15 @@ class Reader:
             outlet_label=outlet_label(art),
             sentences=spans(s.sentences(article_id)),
             entities=[ArticleMark(start=m.start, end=m.end, text=m.text, label=m.label, name=m.canonical) for m in s.mentions(article_id)],
-            quotes=[ArticleQuoteMark(start=q.start, end=q.end, text=q.text, speaker=q.speaker, cue=q.cue, partial=q.partial) for q in s.quotes(article_id)],
+            quotes=[
+                ArticleQuoteMark(
+                    start=q.start, end=q.end, text=q.text, speaker=q.speaker, cue=q.cue, partial=q.partial,
+                    confidence=q.confidence, speaker_text=q.speaker_text, speaker_start=q.speaker_start,
+                    speaker_end=q.speaker_end,
+                    uncertain=q.confidence is not None and q.confidence < S.speaker_min_confidence,
+                )
+                for q in s.quotes(article_id)
+            ],
             copies=s.copies_of(article_id),
             story_title=story.title if story else None,
         )  # fmt: skip

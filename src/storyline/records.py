@@ -102,6 +102,12 @@ class Quote:
     sentence: int
     start: int
     end: int
+    # How sure the speaker chooser is (analyze/speakers.py), and where the words it chose the speaker
+    # by stand in the text: a reader can see why (None when no speaker was found).
+    confidence: float | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_sentence: int | None = None  # the sentence those words are in: the evidence
 
 
 @dataclass(frozen=True)

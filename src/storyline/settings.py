@@ -85,6 +85,15 @@ class Settings:
         12, "a line printed twice is dropped from this length up: recurring recipe steps are short", "extract"
     )
 
+    # -- analyze --------------------------------------------------------------------------------
+    speaker_min_confidence: float = setting(
+        0.5, "below it the chooser's pick was right less than half the time on PolNeAR dev: shown as uncertain",
+        "analyze",
+    )  # fmt: skip
+    speaker_rules_below: float = setting(
+        0.35, "the chooser this unsure (a third right on dev) keeps the rules' pick: 'the report states'", "analyze"
+    )
+
     # -- stories --------------------------------------------------------------------------------
     join_threshold: float = setting(
         0.35, "incremental placement: an article joins the best story scoring this (eval/clustering.py)", "stories"

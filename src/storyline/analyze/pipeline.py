@@ -19,7 +19,7 @@ from storyline.analyze.entities import mentions
 from storyline.analyze.nlp import embed, spacy_nlp
 from storyline.analyze.quotes import extract_quotes
 from storyline.analyze.roles import extract_roles
-from storyline.records import AnalyzedArticle, Article, Sentence, vector_key
+from storyline.records import AnalyzedArticle, Article, Mention, Sentence, vector_key
 
 
 def sentences(doc: object, text: str) -> list[Sentence]:
@@ -119,6 +119,22 @@ def with_vectors(parsed: list[AnalyzedArticle], vectors: Any = None) -> list[Ana
     ]
 
 
+def rules_input(doc: Any, title_doc: Any, text: str) -> tuple[list[Sentence], list[int], list[Mention], dict]:
+    """What the rules over one parsed article start from: sentences, each character's sentence,
+    entity mentions and the roles the body and the headline give people."""
+    sents = sentences(doc, text)
+    sentence_of = [-1] * (len(text) + 1)
+    for s in sents:
+        for i in range(s.start, s.end):
+            sentence_of[i] = s.idx
+    ments = mentions(doc, sentence_of)
+    roles = extract_roles(doc, ments)
+    # headlines give titles too ("Foreign Minister James Cleverly faces backlash"): outlets disagree there
+    for name, rs in extract_roles(title_doc, mentions(title_doc, [-1] * (len(title_doc.text) + 1))).items():
+        roles.setdefault(name, []).extend(r for r in rs if r not in roles.get(name, []))
+    return sents, sentence_of, ments, roles
+
+
 def parse_batch(articles: list[Article]) -> list[AnalyzedArticle]:
     """spaCy over the batch and the rules over its output; the records come back without vectors."""
     if not articles:
@@ -131,17 +147,8 @@ def parse_batch(articles: list[Article]) -> list[AnalyzedArticle]:
     extras: list[dict] = []
     titles = list(nlp.pipe([a.title or "" for a in articles], batch_size=64))
     for doc, text, art, title_doc in zip(nlp.pipe(texts, batch_size=16), texts, articles, titles, strict=True):
-        sents = sentences(doc, text)
-        sentence_of = [-1] * (len(text) + 1)
-        for s in sents:
-            for i in range(s.start, s.end):
-                sentence_of[i] = s.idx
+        sents, sentence_of, ments, roles = rules_input(doc, title_doc, text)
         out_sents.append(sents)
-        ments = mentions(doc, sentence_of)
-        roles = extract_roles(doc, ments)
-        # headlines give titles too ("Foreign Minister James Cleverly faces backlash"): outlets disagree there
-        for name, rs in extract_roles(title_doc, mentions(title_doc, [-1] * (len(title_doc.text) + 1))).items():
-            roles.setdefault(name, []).extend(r for r in rs if r not in roles.get(name, []))
         out_mentions.append(ments)
         out_terms.append(terms(doc))
         extras.append({

@@ -12,10 +12,13 @@ organisation the article names.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from storyline.analyze import speakers
+from storyline.analyze.speakers import Candidate
 from storyline.lexicon import HE_HONORIFICS, HONORIFICS, SHE_HONORIFICS
 from storyline.records import Mention, Quote
 
@@ -386,9 +389,26 @@ class _Context:
 
 
 def extract_quotes(
-    doc: Any, text: str, mentions: list[Mention], roles: dict[str, list[str]], sentence_of: list[int]
+    doc: Any,
+    text: str,
+    mentions: list[Mention],
+    roles: dict[str, list[str]],
+    sentence_of: list[int],
+    chooser: bool = True,
 ) -> list[Quote]:
-    """Every quote of one article, in order, with speaker, cue and offsets."""
+    """Every quote of one article, in order, with speaker, cue, offsets and confidence.
+
+    The rules propose a speaker; the learned chooser (`speakers.choose`) then weighs every
+    candidate the article offers, the rules' pick among them. `chooser=False` keeps the rules' pick
+    (with its span): the eval's baseline."""
+    found = quote_candidates(doc, text, mentions, roles, sentence_of)
+    return speakers.choose(found, sentence_of) if chooser else [q for q, _c in found]
+
+
+def quote_candidates(
+    doc: Any, text: str, mentions: list[Mention], roles: dict[str, list[str]], sentence_of: list[int]
+) -> list[tuple[Quote, list[Candidate]]]:
+    """The rules' quotes, each with its candidate speakers (what the chooser and its trainer read)."""
     paragraphs: list[tuple[int, int]] = []
     pos = 0
     for chunk in text.split("\n\n"):
@@ -520,7 +540,8 @@ def extract_quotes(
         if canonical:
             ctx.events.append((s.end, canonical, kind))
             ctx.events.sort()
-    return _group_speakers(_with_intros(out, text, paragraphs, verbs, ctx, in_quote), spans, cued)
+    ruled = _group_speakers(_with_intros(out, text, paragraphs, verbs, ctx, in_quote), spans, cued)
+    return candidates(ruled, doc, text, ctx, paragraphs, in_quote, verbs, sentence_of)
 
 
 def _with_intros(
@@ -582,3 +603,175 @@ def _group_speakers(quotes: list[Quote], spans: list[_Span], cued: set[int]) -> 
                     out[i] = replace(quotes[i], speaker=src.speaker, speaker_text=src.speaker_text, speaker_kind=src.speaker_kind,
                                      speaker_role=src.speaker_role, cue=src.cue)  # fmt: skip
     return out
+
+
+_CANDIDATE_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_LISTENER_BEFORE = re.compile(r"\b(?:told|tell|tells|telling|asked|ask|asks|to|with|interviewed|by)\s+(?:the\s+)?$", re.I)
+_PARAS_BACK = 3  # candidates are named at most this many paragraphs before the quote (or just after it)
+
+
+def candidates(
+    quotes: list[Quote],
+    doc: Any,
+    text: str,
+    ctx: _Context,
+    paragraphs: list[tuple[int, int]],
+    in_quote: list[bool],
+    verbs: list[Any],
+    sentence_of: list[int],
+) -> list[tuple[Quote, list[Candidate]]]:
+    """Each quote with everyone who could have said it: the rules' pick and every person or body the
+    article names near it, each with the evidence features `speakers.choose` weighs."""
+    verb_at = {v.idx: v for v in verbs}
+    outside = [m for m in ctx.mentions if m.label in _CANDIDATE_LABELS and not in_quote[m.start]]
+    by_name: dict[str, list[Mention]] = {}
+    for m in outside:
+        by_name.setdefault(m.canonical, []).append(m)
+    counts = sorted(((len(v), k) for k, v in by_name.items()), reverse=True)
+    rank = {k: i for i, (_n, k) in enumerate(counts)}
+    para_of = [0] * (len(text) + 1)
+    for pi, (ps, pe) in enumerate(paragraphs):
+        for k in range(ps, min(pe + 2, len(text) + 1)):
+            para_of[k] = pi
+    out: list[tuple[Quote, list[Candidate]]] = []
+    for qi, q in enumerate(quotes):
+        pstart, pend = paragraphs[q.paragraph]
+        sent = doc.char_span(max(0, q.start - 2), min(len(text), q.end + 3), alignment_mode="expand")
+        s_lo = min((t.sent.start_char for t in sent), default=q.start) if sent is not None else q.start
+        s_hi = max((t.sent.end_char for t in sent), default=q.end) if sent is not None else q.end
+        s_lo, s_hi = max(s_lo, pstart), min(s_hi, pend)
+        prev_q = quotes[qi - 1].speaker if qi else None
+        next_q = quotes[qi + 1].speaker if qi + 1 < len(quotes) else None
+        events = [e for e in ctx.events if e[0] < q.start and e[0] not in range(q.start, q.end)]
+        last_event = events[-1][1] if events else None
+        para_events = {e[1] for e in ctx.events if pstart <= e[0] < pend and not q.start <= e[0] < q.end}
+        sent_subjects = {n for p, n in ctx.subjects if s_lo <= p < s_hi}
+        sent_events = {e[1] for e in ctx.events if s_lo <= e[0] < s_hi and not q.start <= e[0] < q.end}
+        # whose verb of saying has the quote in its clause ("Will described Trump as “…”": Will's)
+        first = doc.char_span(q.start, q.end, alignment_mode="expand")
+        qi_tok = first[0].i if first is not None and len(first) else None
+        governing = sorted(
+            (verb_at[p].right_edge.i - verb_at[p].left_edge.i, n)
+            for p, n, _k in ctx.events
+            if p in verb_at and qi_tok is not None and verb_at[p].left_edge.i <= qi_tok <= verb_at[p].right_edge.i
+        )
+        governs = {n for _w, n in governing}
+        governs_nearest = governing[0][1] if governing else None
+        pronoun = (q.speaker_text or "").lower() if (q.speaker_text or "").lower() in ("he", "she") else None
+        cands: list[Candidate] = []
+        names = [
+            n
+            for n, ms in by_name.items()
+            if any(
+                (para_of[m.start] >= q.paragraph - _PARAS_BACK and m.end <= q.start)
+                or (para_of[m.start] <= q.paragraph + 1 and m.start >= q.end)
+                for m in ms
+            )
+        ]
+        rule_name = q.speaker
+        if rule_name is not None and rule_name not in names:
+            names.append(rule_name)
+        for name in names:
+            ms = by_name.get(name, [])
+            before = [m for m in ms if m.end <= q.start]
+            after = [m for m in ms if m.start >= q.end]
+            near = before[-1] if before else None
+            nxt = after[0] if after else None
+            in_sent = [m for m in ms if s_lo <= m.start < s_hi]
+            evidence: Mention | None = (
+                min(in_sent, key=lambda m: abs(m.start - q.start))
+                if in_sent
+                else near
+                if near is not None and para_of[near.start] == q.paragraph
+                else nxt
+                if nxt is not None and para_of[nxt.start] == q.paragraph
+                else near or nxt
+            )
+            is_rule = name == rule_name
+            label = evidence.label if evidence is not None else ""
+            kind = "person" if label == "PERSON" else "body" if label in ("ORG", "GPE", "NORP") else "other"
+            if is_rule:
+                kind = q.speaker_kind
+            span: tuple[int, int] | None = (evidence.start, evidence.end) if evidence is not None else None
+            if is_rule and q.speaker_text:  # the rules' own words for the speaker, as a word, nearest the quote
+                words = re.compile(rf"(?<!\w){re.escape(q.speaker_text)}(?!\w)")
+                hits = [m.start() for m in words.finditer(text, s_lo, s_hi) if not in_quote[m.start()]]
+                hits = hits or [m.start() for m in words.finditer(text, pstart, pend) if not in_quote[m.start()]]
+                at = min(hits, key=lambda h: abs(h - q.start)) if hits else -1
+                if at >= 0 and (span is None or not span[0] <= at < span[1]):
+                    span = (at, at + len(q.speaker_text))
+            listener = evidence is not None and bool(
+                _LISTENER_BEFORE.search(text[max(0, evidence.start - 20) : evidence.start])
+            )
+            gap_before = q.start - near.end if near is not None else 10_000
+            gap_after = nxt.start - q.end if nxt is not None else 10_000
+            f = {
+                "rule": float(is_rule),
+                "rule_person": float(is_rule and q.speaker_kind == "person"),
+                "rule_body": float(is_rule and q.speaker_kind == "body"),
+                "rule_other": float(is_rule and q.speaker_kind == "other"),
+                "rule_pronoun": float(is_rule and (q.speaker_text or "").lower() in PRONOUNS),
+                "rule_named": float(is_rule and (q.speaker_text or "")[:1].isupper()
+                                    and (q.speaker_text or "").lower() not in PRONOUNS),
+                "rule_cued": float(is_rule and q.cue is not None),
+                "rule_none": float(rule_name is None),
+                "person": float(label == "PERSON"),
+                "org": float(label == "ORG"),
+                "place": float(label in ("GPE", "NORP")),
+                "description": float(not ms),
+                "in_sentence": float(bool(in_sent)),
+                "in_paragraph": float(any(pstart <= m.start < pend for m in ms)),
+                "log_before": math.log1p(min(gap_before, 10_000)),
+                "log_after": math.log1p(min(gap_after, 10_000)),
+                "paras_back": float(min(q.paragraph - para_of[near.start], 10)) if near is not None else 11.0,
+                "after_in_paragraph": float(nxt is not None and para_of[nxt.start] == q.paragraph),
+                "sentence_subject": float(name in sent_subjects),
+                "sentence_speaker": float(name in sent_events),
+                "governs": float(name in governs),
+                "governs_nearest": float(name == governs_nearest),
+                "rule_governs": float(q.speaker in governs),
+                "paragraph_speaker": float(name in para_events),
+                "last_speaker": float(name == last_event),
+                "prev_quote": float(name == prev_q),
+                "next_quote": float(name == next_q),
+                "log_count": math.log1p(len(ms)),
+                "rank": float(min(rank.get(name, 9), 9)),
+                "has_role": float(bool(ctx.roles.get(name))),
+                "listener": float(listener),
+                "gender_clash": float(pronoun is not None and label == "PERSON" and not ctx.fits(name, pronoun)),
+                "partial": float(q.partial),
+                "para_start": float(q.start - pstart <= 1),
+                "log_words": math.log1p(len(q.text.split())),
+                "quote_cued": float(q.cue is not None),
+            }  # fmt: skip
+            cue = q.cue if is_rule else None
+            if cue is None and evidence is not None:
+                said = [p for p, n, _k in ctx.events if n == name and s_lo <= p < s_hi and p in verb_at]
+                cue = _cue(verb_at[said[0]]) if said else None
+            speaker_text = q.speaker_text if is_rule else (text[span[0] : span[1]] if span else name)
+            role = q.speaker_role if is_rule else (next(iter(ctx.roles.get(name) or []), None) if kind == "person" else None)
+            cands.append(Candidate(name, kind, speaker_text, role, cue, span, f))
+        _relative(cands)
+        rule_span = next((c.span for c in cands if c.name == rule_name), None)
+        out.append((
+            replace(
+                q,
+                speaker_start=rule_span[0] if rule_span else None,
+                speaker_end=rule_span[1] if rule_span else None,
+                speaker_sentence=sentence_of[rule_span[0]] if rule_span and sentence_of[rule_span[0]] >= 0 else None,
+            ),
+            cands,
+        ))  # fmt: skip
+    return out
+
+
+def _relative(cands: list[Candidate]) -> None:
+    """Features that compare a candidate with the quote's others: the trees score one at a time."""
+    for key in ("log_before", "log_after", "log_count"):
+        values = sorted({c.features[key] for c in cands}, reverse=key == "log_count")
+        for c in cands:
+            c.features[key.replace("log_", "rank_")] = float(min(values.index(c.features[key]), 5))
+    nearest = [min(c.features["log_before"], c.features["log_after"]) for c in cands]
+    for c, v in zip(cands, nearest, strict=True):
+        c.features["nearest"] = float(v == min(nearest))
+        c.features["candidates"] = float(min(len(cands), 20))

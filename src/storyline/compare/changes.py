@@ -34,6 +34,12 @@ def _conflict_key(c: Conflict) -> tuple[str, str, frozenset[str]]:
     return c.kind, c.about, frozenset(str(v.value) for v in c.versions)
 
 
+def _who(q: MergedQuote) -> str:
+    if not q.speaker:
+        return "unattributed"
+    return f"possibly {q.speaker}" if q.uncertain else q.speaker
+
+
 def _quote_key(q: MergedQuote) -> tuple[str, str]:
     return q.speaker or "", " ".join(q.text.casefold().split())
 
@@ -78,14 +84,15 @@ def diff(before: StorySeen, after: StorySeen) -> list[Found]:
                 Found("new conflict", f"{c.about}: {versions}", outlets, [s for v in c.versions for s in v.sentences])
             )
     said = {_quote_key(q) for q in before.quotes}
-    speakers = {q.speaker for q in before.quotes if q.speaker}
+    speakers = {q.speaker for q in before.quotes if q.speaker and not q.uncertain}
     for q in after.quotes:
         if _quote_key(q) not in said:
             out.append(
-                Found("new quote", f"{q.speaker or 'unattributed'}: “{q.text}”", list(q.outlets), _quote_cites(q))
+                Found("new quote", f"{_who(q)}: “{q.text}”", list(q.outlets), _quote_cites(q))
             )
-    for name in dict.fromkeys(q.speaker for q in after.quotes if q.speaker and q.speaker not in speakers):
-        theirs = [q for q in after.quotes if q.speaker == name]
+    sure = [q for q in after.quotes if q.speaker and not q.uncertain]  # a guessed speaker is not news
+    for name in dict.fromkeys(q.speaker for q in sure if q.speaker and q.speaker not in speakers):
+        theirs = [q for q in sure if q.speaker == name]
         outlets = sorted({o for q in theirs for o in q.outlets})
         out.append(Found("new speaker", name, outlets, [c for q in theirs for c in _quote_cites(q)]))
     return out

@@ -2,7 +2,8 @@
 
 Wording drifts between outlets ("…in every single one of those meetings and I will continue to do
 so," vs "…in every single one of those meetings,"), so two quotes match when the words of the
-shorter are nearly all in the longer, in order, and their speakers do not disagree.
+shorter are nearly all in the longer, in order, and their speakers do not disagree. The merged
+quote takes the speaker the chooser is surest of, and says when even that one is a guess.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from difflib import SequenceMatcher
 
 from storyline.output import MergedQuote, QuoteSource
 from storyline.records import Article, Quote, outlet_label
+from storyline.settings import SETTINGS as S
 
 
 def _words(text: str) -> list[str]:
@@ -52,7 +54,11 @@ def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[MergedQuot
     out = []
     for g in groups:
         _best_art, best = max(g, key=lambda x: (not x[1].partial, x[1].speaker is not None, len(x[1].text)))
-        speaker = next((q.speaker for _a, q in g if q.speaker), None)
+        # the speaker the chooser is surest of among the outlets' printings (the rules' own, unscored, first)
+        named = [q for _a, q in g if q.speaker]
+        top = max(named, key=lambda q: 1.0 if q.confidence is None else q.confidence) if named else None
+        speaker = top.speaker if top is not None else None
+        confidence = top.confidence if top is not None else None
         role = next((q.speaker_role for _a, q in g if q.speaker == speaker and q.speaker_role), None)
         out.append(
             MergedQuote(
@@ -62,6 +68,8 @@ def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[MergedQuot
                 speaker_kind=best.speaker_kind,  # one of the three kinds analyze writes
                 cue=best.cue,
                 partial=all(q.partial for _a, q in g),
+                confidence=confidence,
+                uncertain=confidence is not None and confidence < S.speaker_min_confidence,
                 outlets=sorted({outlet_label(a) for a, _q in g}),
                 sources=[
                     QuoteSource(
@@ -76,6 +84,10 @@ def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[MergedQuot
                         sentence=q.sentence,
                         start=q.start,
                         end=q.end,
+                        confidence=q.confidence,
+                        speaker_start=q.speaker_start,
+                        speaker_end=q.speaker_end,
+                        speaker_sentence=q.speaker_sentence,
                     )
                     for a, q in g
                 ],

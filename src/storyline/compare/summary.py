@@ -36,7 +36,12 @@ def _unattributed(sentence: Sentence, quotes: list[Quote] | None) -> bool:
         return False
     if quotes is None:
         return False  # no quote analysis given: nothing to judge by
-    return not any(q.sentence == sentence.idx and q.speaker for q in quotes)
+    return not any(q.sentence == sentence.idx and q.speaker and not _guess(q) for q in quotes)
+
+
+def _guess(q: Quote) -> bool:
+    """A speaker the chooser is not sure of: the summary does not put a name to it."""
+    return q.confidence is not None and q.confidence < S.speaker_min_confidence
 
 
 def summarize(

@@ -78,10 +78,12 @@ class ArticleStore(StoreBase):
             [(art.id, m.sentence, m.start, m.end, m.text, m.label, m.canonical) for m in a.mentions],
         )
         self.db.executemany(
-            "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO quotes (article_id, idx, text, speaker, speaker_text, speaker_kind, speaker_role, cue,"
+            " partial, paragraph, sentence, start, end, confidence, speaker_start, speaker_end, speaker_sentence)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (art.id, i, q.text, q.speaker, q.speaker_text, q.speaker_kind, q.speaker_role, q.cue, int(q.partial),
-                 q.paragraph, q.sentence, q.start, q.end)
+                 q.paragraph, q.sentence, q.start, q.end, q.confidence, q.speaker_start, q.speaker_end, q.speaker_sentence)
                 for i, q in enumerate(a.quotes)
             ],
         )  # fmt: skip
@@ -186,7 +188,8 @@ class ArticleStore(StoreBase):
     def quotes(self, article_id: str) -> list[Quote]:
         return [
             Quote(r["text"], r["speaker"], r["speaker_text"], r["speaker_kind"], r["speaker_role"], r["cue"],
-                  bool(r["partial"]), r["paragraph"], r["sentence"], r["start"], r["end"])
+                  bool(r["partial"]), r["paragraph"], r["sentence"], r["start"], r["end"], r["confidence"],
+                  r["speaker_start"], r["speaker_end"], r["speaker_sentence"])
             for r in self.db.execute("SELECT * FROM quotes WHERE article_id = ? ORDER BY idx", (article_id,))
         ]  # fmt: skip
 

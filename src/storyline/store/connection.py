@@ -17,7 +17,7 @@ from typing import Self
 
 import numpy as np
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
 MIGRATIONS: dict[int, str] = {
     2: """
@@ -93,6 +93,14 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX IF NOT EXISTS changes_story ON changes(story_id, at);
     CREATE INDEX IF NOT EXISTS changes_at ON changes(at);
     CREATE TABLE IF NOT EXISTS story_snapshots (story_id INTEGER PRIMARY KEY, at TEXT NOT NULL, data TEXT NOT NULL);
+    """,
+    # who said it, with evidence: the speaker chooser's confidence and where the speaker's words stand
+    # (quotes stored before have neither: shown as the rules gave them)
+    9: """
+    ALTER TABLE quotes ADD COLUMN confidence REAL;
+    ALTER TABLE quotes ADD COLUMN speaker_start INTEGER;
+    ALTER TABLE quotes ADD COLUMN speaker_end INTEGER;
+    ALTER TABLE quotes ADD COLUMN speaker_sentence INTEGER;
     """,
 }
 

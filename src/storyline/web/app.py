@@ -348,9 +348,16 @@ def _marked(rec: dict[str, Any]) -> list[list[dict[str, Any]]]:
     text = rec["text"]
     marks: list[tuple[int, int, str, str]] = []
     for q in rec["quotes"]:
-        marks.append(
-            (q["start"], q["end"], "quote", f"{q['speaker'] or 'unattributed'}{' (partial)' if q['partial'] else ''}")
-        )
+        who = q["speaker"] or "unattributed"
+        if q["speaker"] and q.get("uncertain"):
+            who = f"possibly {who} (uncertain)"
+        sure = f", confidence {q['confidence']:.2f}" if q.get("confidence") is not None else ""
+        cue = f", {q['cue']}" if q.get("cue") else ""
+        marks.append((q["start"], q["end"], "quote", f"{who}{' (partial)' if q['partial'] else ''}{cue}{sure}"))
+    for q in rec["quotes"]:  # the words the speaker was chosen by: why this speaker
+        s, t = q.get("speaker_start"), q.get("speaker_end")
+        if s is not None and t is not None and not any(a < t and s < b for a, b, _k, _l in marks):
+            marks.append((s, t, "speaker", f"speaker of “{' '.join(q['text'].split()[:8])}…”"))
     for e in rec["entities"]:
         if not any(s <= e["start"] < t for s, t, _k, _l in marks):
             marks.append((e["start"], e["end"], "entity", f"{e['label']}: {e['name']}"))

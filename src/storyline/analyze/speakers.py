@@ -1,0 +1,108 @@
+"""Who said it, chosen by evidence: a learned chooser over every speaker an article offers a quote.
+
+The rules in quotes.py propose one speaker per quote; `quotes.candidates` lists everyone else the
+article names near it, each with evidence features (where the name stands, whether it is the
+subject of the sentence's verb of saying, who spoke last, what kind of name it is). A small
+gradient-boosted model, trained by scripts/train_speaker_model.py on PolNeAR's train split and
+shipped as speakers.json, scores each candidate; the best one is the speaker and its score the
+quote's confidence (below `speaker_min_confidence` the output calls the speaker uncertain; below
+`speaker_rules_below` the rules' own pick stands). Pure Python at run time: the trees are read
+once and walked by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from storyline.records import Quote
+from storyline.settings import SETTINGS as S
+
+MODEL_PATH = Path(__file__).with_name("speakers.json")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone who could have said a quote, with the evidence for it."""
+
+    name: str  # canonical name (or the rules' words for an unnamed speaker: "a spokesman")
+    kind: str  # "person", "body" or "other"
+    speaker_text: str | None  # the words that name them nearest the quote
+    role: str | None
+    cue: str | None  # the verb of saying whose subject they are, if any
+    span: tuple[int, int] | None  # where speaker_text stands in the article
+    features: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Model:
+    features: tuple[str, ...]
+    learning_rate: float
+    trees: tuple[dict[str, list[Any]], ...]
+
+    def score(self, feats: dict[str, float]) -> float:
+        """The probability that this candidate said the quote."""
+        x = [feats.get(f, 0.0) for f in self.features]
+        raw = 0.0
+        for t in self.trees:
+            node = 0
+            left, right, feature, threshold, value = t["l"], t["r"], t["f"], t["t"], t["v"]
+            while left[node] >= 0:
+                node = left[node] if x[feature[node]] <= threshold[node] else right[node]
+            raw += self.learning_rate * value[node]
+        return 1.0 / (1.0 + math.exp(-raw))
+
+
+def load(path: Path = MODEL_PATH) -> Model | None:
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text("utf-8"))
+    return Model(tuple(data["features"]), float(data["learning_rate"]), tuple(data["trees"]))
+
+
+@lru_cache(maxsize=1)
+def model() -> Model | None:
+    """The shipped chooser, read once per process; None before the training script has run."""
+    return load()
+
+
+def choose(
+    found: list[tuple[Quote, list[Candidate]]], sentence_of: list[int], m: Model | None = None
+) -> list[Quote]:
+    """Each quote with its best-scored candidate as speaker and that score as its confidence."""
+    m = m or model()
+    if m is None:
+        return [q for q, _c in found]
+    out = []
+    for q, cands in found:
+        if not cands:
+            out.append(q)
+            continue
+        scored = [(m.score(c.features), c) for c in cands]
+        p, best = max(scored, key=lambda sc: sc[0])
+        if p < S.speaker_rules_below:  # too unsure to overrule the rules: their pick stands, as uncertain
+            ruled = [(pr, c) for pr, c in scored if c.features.get("rule")]
+            if not ruled:
+                out.append(q)  # the rules found no one either
+                continue
+            p, best = ruled[0]
+        start, end = best.span if best.span else (None, None)
+        out.append(
+            replace(
+                q,
+                speaker=best.name,
+                speaker_text=best.speaker_text,
+                speaker_kind=best.kind,
+                speaker_role=best.role,
+                cue=best.cue,
+                confidence=round(p, 3),
+                speaker_start=start,
+                speaker_end=end,
+                speaker_sentence=sentence_of[start] if start is not None and sentence_of[start] >= 0 else None,
+            )
+        )
+    return out
