@@ -33,7 +33,8 @@ for storyline and textacy alike). End-to-end = gold quotes matched with the righ
 
 Both systems read the text storyline's extractor gives (the same for both); textacy runs
 `direct_quotations` with the same spaCy model. `storyline-rules` is storyline without its learned
-speaker chooser (analyze/speakers.py): the rules' own pick, the baseline the chooser must beat.
+models (analyze/speakers.py: the speaker chooser and the keeper of spans the rules leave out):
+the rules' own quotes and picks, the baseline the models must beat.
 For storyline, the speakers it asserts (confidence at least `speaker_min_confidence`; below it
 the output says "possibly X (uncertain)") are also scored on their own: right / asserted.
 

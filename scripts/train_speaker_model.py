@@ -1,9 +1,16 @@
 """Train the speaker chooser (src/storyline/analyze/speakers.json) on PolNeAR's train split.
 
-Examples: every quote the rules find in a train article that matches a gold direct quote
-(eval/polnear.py's gold and matching rules), with every candidate speaker `quotes.candidates`
-lists for it, labelled by whether the candidate is the gold source (eval/polnear.py's speaker
-rule). Quotes whose gold source is unknown are left out. A gradient-boosted tree ensemble (log
+Speaker examples: every quoted span of a train article that matches a gold direct quote
+(eval/polnear.py's gold and matching rules; the rules' quotes are matched first, then the spans
+they leave out), with every candidate speaker `quotes.candidates` lists for it, labelled by
+whether the candidate is the gold source (eval/polnear.py's speaker rule). Quotes whose gold
+source is unknown are left out.
+
+Keeper examples: every span the rules leave out (scare quotes, titles, short unattributed
+phrases), labelled by whether it matches a gold quote; its features are the span's shape and its
+best candidate's evidence. Its level is the lowest on KEEP_GRID at which KEEP_PRECISION of the
+validation spans it takes back are gold quotes (fitted on the fit part, with the fit part's
+speaker model, so that the level is chosen on articles neither model saw). A gradient-boosted tree ensemble (log
 loss, no prior, so that the trees alone give the score) weighs the candidates one by one; the
 chooser takes the best-scored. Depth and number of trees are chosen by speaker accuracy on a
 fifth of the train articles held out (never on dev); the model is then refitted on all of train.
@@ -37,6 +44,10 @@ from storyline.extract import ExtractError, extract  # noqa: E402
 from storyline.records import RawDocument  # noqa: E402
 
 GRID = [(depth, trees) for depth in (2, 3, 4) for trees in (50, 100, 200)]
+KEEP_GRID = [round(x, 2) for x in np.arange(0.30, 0.96, 0.05)]
+# A span taken back must be someone's words four times in five: each wrong one is a quote that was never
+# said in the dossier, but each right one is a quote the reader would otherwise not see at all.
+KEEP_PRECISION = 0.8
 LEARNING_RATE = 0.1
 SEED = 7
 
@@ -67,31 +78,68 @@ def parsed(split: str, cache: Path | None) -> list[tuple[str, Any, Any, Any, lis
     return [(n, a, d, t, g) for (n, a, g), d, t in zip(arts, docs, titles, strict=True)]
 
 
-def examples(data: list) -> list[tuple[str, list[speakers.Candidate], list[bool], bool]]:
-    """(article, candidates, which are right, the rules' pick is right) per matched quote."""
-    out = []
+Row = tuple[str, list[speakers.Candidate], list[bool], bool]  # article, candidates, which are right, rules right
+Span = tuple[str, speakers.Found, bool]  # article, a span the rules leave out, whether it is a gold quote
+
+
+def examples(data: list) -> tuple[list[Row], list[Span]]:
+    """Speaker rows (every matched quote with a known source: the rules' quotes first, then the spans
+    they leave out) and keeper rows (every span they leave out, matched to a gold quote or not)."""
+    rows: list[Row] = []
+    spans: list[Span] = []
     for name, art, doc, title_doc, gold in data:
         _sents, sentence_of, ments, roles = rules_input(doc, title_doc, art.text)
-        found = [(q, c) for q, c in quote_candidates(doc, art.text, ments, roles, sentence_of)
-                 if len(polnear._WORD.findall(q.text)) >= 2]  # fmt: skip
+        found = [f for f in quote_candidates(doc, art.text, ments, roles, sentence_of)
+                 if len(polnear._WORD.findall(f.quote.text)) >= 2]  # fmt: skip
         used = [False] * len(found)
-        for g in gold:
-            hit = next((i for i, (q, _c) in enumerate(found) if not used[i] and polnear._same_text(q.text, g.text)), None)
-            if hit is None:
-                continue
-            used[hit] = True
-            if g.speaker is None:
-                continue
-            q, cands = found[hit]
-            labels = [polnear.same_speaker(c.name, g.speaker) for c in cands]
-            out.append((name, cands, labels, polnear.same_speaker(q.speaker, g.speaker)))
-    return out
+        hits: dict[int, polnear.Gold] = {}
+        for ruled_in in (True, False):
+            for g in gold:
+                if any(v is g for v in hits.values()):
+                    continue
+                hit = next((i for i, f in enumerate(found) if not used[i] and f.ruled_in == ruled_in
+                            and polnear._same_text(f.quote.text, g.text)), None)  # fmt: skip
+                if hit is not None:
+                    used[hit] = True
+                    hits[hit] = g
+        for i, f in enumerate(found):
+            g = hits.get(i)
+            if not f.ruled_in:
+                spans.append((name, f, g is not None))
+            if g is not None and g.speaker is not None:
+                labels = [polnear.same_speaker(c.name, g.speaker) for c in f.candidates]
+                rows.append((name, f.candidates, labels, f.ruled_in and polnear.same_speaker(f.quote.speaker, g.speaker)))
+    return rows, spans
 
 
 def matrix(rows: list) -> tuple[np.ndarray, np.ndarray]:
     feats = [c.features for _n, cands, _l, _r in rows for c in cands]
     y = [lab for _n, _c, labels, _r in rows for lab in labels]
     return np.array([[f[k] for k in FEATURES] for f in feats], dtype=np.float64), np.array(y, dtype=int)
+
+
+def keep_rows(spans: list[Span], m: speakers.Model) -> list[tuple[dict[str, float], bool]]:
+    out = []
+    for _n, f, is_quote in spans:
+        top = speakers.best_candidate(m, f.candidates)
+        if top is not None:
+            out.append((speakers.keep_features(f, *top), is_quote))
+    return out
+
+
+def fit_keeper(rows: list[tuple[dict[str, float], bool]]) -> speakers.Model:
+    names = sorted(rows[0][0])
+    x = np.array([[f[k] for k in names] for f, _y in rows], dtype=np.float64)
+    return _trees(x, np.array([y for _f, y in rows], dtype=int), names, 3, 100)
+
+
+def keep_level(model: speakers.Model, rows: list[tuple[dict[str, float], bool]]) -> tuple[float, int, int]:
+    """The lowest level at which at least KEEP_PRECISION of the spans taken back are gold quotes."""
+    for level in KEEP_GRID:
+        taken = [y for f, y in rows if model.score(f) >= level]
+        if taken and sum(taken) / len(taken) >= KEEP_PRECISION:
+            return level, len(taken), sum(taken)
+    return 1.01, 0, 0  # never: no level is precise enough
 
 
 def accuracy(model: speakers.Model, rows: list) -> float:
@@ -105,9 +153,13 @@ def accuracy(model: speakers.Model, rows: list) -> float:
 
 
 def fit(rows: list, depth: int, trees: int) -> speakers.Model:
+    x, y = matrix(rows)
+    return _trees(x, y, FEATURES, depth, trees)
+
+
+def _trees(x: np.ndarray, y: np.ndarray, names: list[str], depth: int, trees: int) -> speakers.Model:
     from sklearn.ensemble import GradientBoostingClassifier
 
-    x, y = matrix(rows)
     gb = GradientBoostingClassifier(
         n_estimators=trees, max_depth=depth, learning_rate=LEARNING_RATE, init="zero", random_state=SEED
     ).fit(x, y)
@@ -119,7 +171,7 @@ def fit(rows: list, depth: int, trees: int) -> speakers.Model:
             "l": [int(v) for v in t.children_left], "r": [int(v) for v in t.children_right],
             "v": [round(float(v[0][0]), 6) for v in t.value],
         })  # fmt: skip
-    return speakers.Model(tuple(FEATURES), LEARNING_RATE, tuple(out))
+    return speakers.Model(tuple(names), LEARNING_RATE, tuple(out))
 
 
 FEATURES: list[str] = []
@@ -130,8 +182,8 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, help="keep spaCy's parses here between runs")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write no model")
     args = ap.parse_args()
-    train = examples(parsed("train", args.cache))
-    dev = examples(parsed("dev", args.cache))
+    train, train_spans = examples(parsed("train", args.cache))
+    dev, dev_spans = examples(parsed("dev", args.cache))
     FEATURES.extend(sorted(train[0][1][0].features))
     names = sorted({n for n, *_x in train})
     random.Random(SEED).shuffle(names)
@@ -155,15 +207,30 @@ def main() -> int:
     model = fit(train, depth, trees)
     dev_acc = accuracy(model, dev)
     print(f"chosen depth {depth}, {trees} trees; dev speaker accuracy {dev_acc:.3f} (rules {rules(dev):.3f})")
+    # the keeper: fitted on the fit part with that part's speaker model, its level chosen on validation
+    part = fit(fit_rows, depth, trees)
+    keeper = fit_keeper(keep_rows([s for s in train_spans if s[0] not in held], part))
+    level, taken, right = keep_level(keeper, keep_rows([s for s in train_spans if s[0] in held], part))
+    print(f"keeper: {len(train_spans)} spans the rules leave out ({sum(s[2] for s in train_spans)} gold quotes); "
+          f"level {level}: validation takes back {taken}, {right} of them gold")  # fmt: skip
+    keeper = fit_keeper(keep_rows(train_spans, model))
+    dev_keep = keep_rows(dev_spans, model)
+    dev_taken = [y for f, y in dev_keep if keeper.score(f) >= level]
+    print(f"keeper on dev: takes back {len(dev_taken)} spans, {sum(dev_taken)} gold quotes "
+          f"(of {sum(y for _f, y in dev_keep)} among the spans left out)")  # fmt: skip
     if args.dry_run:
         return 0
     notes = {
         "trained_on": f"PolNeAR train, {len(train)} matched quotes with a known source",
         "chosen_by": f"validation accuracy on a fifth of train: depth {depth}, {trees} trees ({best[0]:.3f})",
         "dev_speaker_accuracy": {"chooser": round(dev_acc, 3), "rules": round(rules(dev), 3)},
+        "keeper": f"level {level}: on validation {right} of {taken} spans taken back are gold quotes; "
+        f"on dev {sum(dev_taken)} of {len(dev_taken)}",
     }
+    keep = {"features": list(keeper.features), "learning_rate": LEARNING_RATE, "level": level,
+            "trees": list(keeper.trees)}  # fmt: skip
     speakers.MODEL_PATH.write_text(
-        json.dumps({"features": FEATURES, "learning_rate": LEARNING_RATE, "notes": notes,
+        json.dumps({"features": FEATURES, "learning_rate": LEARNING_RATE, "notes": notes, "keep": keep,
                     "trees": list(model.trees)}, separators=(",", ":")) + "\n", encoding="utf-8")  # fmt: skip
     print(f"wrote {speakers.MODEL_PATH} ({speakers.MODEL_PATH.stat().st_size // 1024} KB)")
     return 0

@@ -117,3 +117,21 @@ def test_a_store_of_the_previous_schema_keeps_its_quotes(tmp_path, analyzed):
         quotes = store.quotes(analyzed.article.id)
     assert [q.text for q in quotes] == [q.text for q in analyzed.quotes]
     assert all(q.confidence is None for q in quotes)  # stored before the chooser: the rules' speakers, unscored
+
+
+def test_a_partial_quote_framed_without_a_verb_of_saying_is_kept_and_a_scare_quote_is_not():
+    """'attacked the board as “…”' is her words although "attacked" is not a verb of saying; the rules
+    leave such spans out with the scare quotes, and the keeper takes back only this one."""
+    text = (
+        "Councillor steps up attack on harbour board\n\n"
+        "Harbour board members met on Monday to discuss the terminal budget.\n\n"
+        "In recent weeks, opposition leader Petra Holm has attacked the harbour board as "
+        "“a club of secret spenders who answer to nobody”.\n\n"
+        "Board chairwoman Ingrid Solheim said the accounts were published every quarter.\n\n"
+        "Critics of the ‘mega-terminal’ have been quiet since last month.\n"
+    )
+    art = extract(RawDocument(source="h.txt", data=text.encode(), content_type="text"), today=dt.date(2026, 1, 1))
+    (a,) = analyze_batch([art])
+    assert [(q.text, q.speaker, q.partial) for q in a.quotes] == [
+        ("a club of secret spenders who answer to nobody", "Petra Holm", True)
+    ]

@@ -221,6 +221,12 @@ def test_names_link_to_their_entity_pages(server, page):
 
     quoting = next(src["article"] for q in d["quotes"] if q["speaker"] == "Tomas Ferreira" for src in q["sources"])
     page.goto(f"{base}/articles/{quoting}")
+    # why that speaker: the words the speaker was chosen by are underlined, the quote says cue and confidence
+    src = next(s for q in d["quotes"] if q["speaker"] == "Tomas Ferreira" for s in q["sources"] if s["article"] == quoting)
+    who = page.locator("mark.who")
+    assert who.count() >= 1 and who.first.get_attribute("title").startswith("speaker of “")
+    assert src["speaker_text"] in who.all_inner_texts()
+    assert "confidence" in page.locator("mark.q").first.get_attribute("title")
     quoted = page.locator("table.meta-table tr:has(th:text('Quoted')) a.person")
     assert "Tomas Ferreira" in quoted.all_inner_texts()
     quoted.filter(has_text="Tomas Ferreira").click()

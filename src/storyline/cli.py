@@ -713,7 +713,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--story", type=int, help="only this story")
     sp.add_argument("--speaker", help="only quotes whose speaker's name contains this")
     sp.add_argument(
-        "--json", action="store_true", help="text, speaker, speaker_role, cue, partial, sources (with offsets)"
+        "--json",
+        action="store_true",
+        help="text, speaker, speaker_role, cue, partial, confidence, uncertain, sources (with offsets and "
+        "the speaker's words)",
     )
     sp.set_defaults(func=cmd_quotes)
 

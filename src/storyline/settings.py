@@ -90,6 +90,9 @@ class Settings:
         0.5, "below it the chooser's pick was right less than half the time on PolNeAR dev: shown as uncertain",
         "analyze",
     )  # fmt: skip
+    speaker_paragraphs_back: int = setting(
+        3, "candidate speakers are those named this many paragraphs before a quote (or just after it)", "analyze"
+    )
     speaker_rules_below: float = setting(
         0.35, "the chooser this unsure (a third right on dev) keeps the rules' pick: 'the report states'", "analyze"
     )

@@ -12,15 +12,17 @@ organisation the article names.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from storyline.analyze import speakers
-from storyline.analyze.speakers import Candidate
+from storyline.analyze.speakers import Candidate, Found
 from storyline.lexicon import HE_HONORIFICS, HONORIFICS, SHE_HONORIFICS
 from storyline.records import Mention, Quote
+from storyline.settings import SETTINGS as S
 
 SPEECH = frozenset(
     """say says said saying tell tells told telling add adds added insist insists insisted warn warns warned
@@ -94,6 +96,14 @@ BODY_HEADS = {
 _OPEN_CLOSE = {"“": "”", '"': '"', "‘": "’"}
 # A short quoted phrase in title case is the name of a show, a book or a campaign.
 _TITLE_CASE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|the|and|a|an|in|on|for|to|with|at|It)\s+)*[A-Z][\w'’-]*)*")
+# What frames a partial quote as someone's words without a verb of saying: "pounding Trump as a “…”",
+# "likened the refugees to a “…”", "called them “…”".
+_AS_FRAME = re.compile(r"\b(?:as|like|to)(?:\s+(?:an?|the|his|her|their))?\s*$", re.I)
+_NAMING_FRAME = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|dub(?:s|bed|bing)?|label(?:s|led|ed|ling|ing)?|brand(?:s|ed|ing)?|term(?:s|ed)?|"
+    r"describ(?:e|es|ed|ing)|likened|compar(?:e|es|ed|ing)|prais(?:e|es|ed|ing)|mock(?:s|ed|ing)?)\b[^.!?]{0,60}$",
+    re.I,
+)
 # A quote signed with the speaker's name after a dash, as quote lists and epigraphs print them.
 _SIGNED = re.compile(r"[\s.,]*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})\s*[.,]?\s*(?=$|\n)")
 
@@ -402,13 +412,14 @@ def extract_quotes(
     candidate the article offers, the rules' pick among them. `chooser=False` keeps the rules' pick
     (with its span): the eval's baseline."""
     found = quote_candidates(doc, text, mentions, roles, sentence_of)
-    return speakers.choose(found, sentence_of) if chooser else [q for q, _c in found]
+    return speakers.choose(found, sentence_of) if chooser else [f.quote for f in found if f.ruled_in]
 
 
 def quote_candidates(
     doc: Any, text: str, mentions: list[Mention], roles: dict[str, list[str]], sentence_of: list[int]
-) -> list[tuple[Quote, list[Candidate]]]:
-    """The rules' quotes, each with its candidate speakers (what the chooser and its trainer read)."""
+) -> list[Found]:
+    """Every quoted span with its candidate speakers (what the chooser and its trainer read): the
+    rules' quotes (`ruled_in`), and the spans they leave out as scare quotes or titles."""
     paragraphs: list[tuple[int, int]] = []
     pos = 0
     for chunk in text.split("\n\n"):
@@ -460,6 +471,8 @@ def quote_candidates(
                 ctx.events.append((v.idx, name, "person" if who is None or who.label == "PERSON" else "body"))
     ctx.events.sort()
     out: list[Quote] = []
+    dropped: list[tuple[Quote, dict[str, float]]] = []  # spans the rules do not take as quotes, and why
+    shapes: dict[int, dict[str, float]] = {}  # what each kept span looks like (by start)
     prev: Quote | None = None
     cued: set[int] = set()  # quotes with an attribution of their own
     for s in spans:
@@ -514,12 +527,38 @@ def quote_candidates(
             bool(re.match(r"[.,!?…]", text[s.end - 1 : s.end]) or re.match(r"[.,!?…]", after)) or not s.closed
         )
         n_words = len(qtext.split())
+        reason = None
+        title_case = bool(_TITLE_CASE.fullmatch(qtext.strip(" ,."))) and n_words <= 6
         if not direct and (canonical is None or (n_words <= 2 and (not cands or kind != "person"))):
-            continue  # scare quotes or a phrase nobody is quoted as saying
-        if not direct and _TITLE_CASE.fullmatch(qtext.strip(" ,.")) and n_words <= 6:
-            continue  # "Fox News Sunday", "Morning Joe": the name of a show or a work, not words said
-        if canonical is None and n_words < 4 and s.closed:  # an open quote runs on into the next paragraph
+            reason = "scare"  # scare quotes or a phrase nobody is quoted as saying
+        elif not direct and title_case:
+            reason = "title"  # "Fox News Sunday", "Morning Joe": the name of a show or a work, not words said
+        elif canonical is None and n_words < 4 and s.closed:  # an open quote runs on into the next paragraph
+            reason = "short"
+        framing = text[max(pstart, s.start - 80) : max(pstart, s.start - 1)]
+        shape = {
+            "span_log_words": math.log1p(n_words),
+            "span_direct": float(direct),
+            "span_closed": float(s.closed),
+            "span_para_start": float(s.start - pstart <= 1),
+            "span_has_cue": float(bool(cands)),
+            "span_rule_speaker": float(canonical is not None),
+            "span_rule_person": float(kind == "person"),
+            "span_title_case": float(title_case),
+            "span_scare": float(reason == "scare"),
+            "span_title": float(reason == "title"),
+            "span_short": float(reason == "short"),
+            "span_as_frame": float(bool(_AS_FRAME.search(framing))),
+            "span_naming_frame": float(bool(_NAMING_FRAME.search(framing))),
+            "span_capital": float(qtext[:1].isupper()),
+            "span_ends_stop": float(qtext.rstrip()[-1:] in ".,!?…"),
+            "span_in_parens": float(text[max(0, s.start - 2) : s.start - 1] == "("),
+        }
+        if reason is not None:
+            dropped.append((Quote(qtext, canonical, speaker, kind, None, cue, not direct, s.paragraph,
+                                  sentence_of[s.start] if s.start < len(sentence_of) else -1, s.start, s.end), shape))  # fmt: skip
             continue
+        shapes[s.start] = shape
         if canonical is not None and kind == "person":
             role = next(iter(roles.get(canonical) or []), None)
         q = Quote(
@@ -541,7 +580,20 @@ def quote_candidates(
             ctx.events.append((s.end, canonical, kind))
             ctx.events.sort()
     ruled = _group_speakers(_with_intros(out, text, paragraphs, verbs, ctx, in_quote), spans, cued)
-    return candidates(ruled, doc, text, ctx, paragraphs, in_quote, verbs, sentence_of)
+    found = [
+        Found(q, c, True, shapes.get(q.start, {}))
+        for q, c in candidates(ruled, doc, text, ctx, paragraphs, in_quote, verbs, sentence_of)
+    ]
+    if dropped:  # the spans the rules left out, with their candidates too: the keeper may take some back
+        left_out = {q.start: shape for q, shape in dropped}
+        merged = sorted([*ruled, *(q for q, _s in dropped)], key=lambda q: q.start)
+        found += [
+            Found(q, c, False, left_out[q.start])
+            for q, c in candidates(merged, doc, text, ctx, paragraphs, in_quote, verbs, sentence_of, set(left_out))
+            if not any(f.quote.start == q.start for f in found)
+        ]
+        found.sort(key=lambda f: f.quote.start)
+    return found
 
 
 def _with_intros(
@@ -607,7 +659,6 @@ def _group_speakers(quotes: list[Quote], spans: list[_Span], cued: set[int]) -> 
 
 _CANDIDATE_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 _LISTENER_BEFORE = re.compile(r"\b(?:told|tell|tells|telling|asked|ask|asks|to|with|interviewed|by)\s+(?:the\s+)?$", re.I)
-_PARAS_BACK = 3  # candidates are named at most this many paragraphs before the quote (or just after it)
 
 
 def candidates(
@@ -619,6 +670,7 @@ def candidates(
     in_quote: list[bool],
     verbs: list[Any],
     sentence_of: list[int],
+    only: set[int] | None = None,
 ) -> list[tuple[Quote, list[Candidate]]]:
     """Each quote with everyone who could have said it: the rules' pick and every person or body the
     article names near it, each with the evidence features `speakers.choose` weighs."""
@@ -629,16 +681,16 @@ def candidates(
         by_name.setdefault(m.canonical, []).append(m)
     counts = sorted(((len(v), k) for k, v in by_name.items()), reverse=True)
     rank = {k: i for i, (_n, k) in enumerate(counts)}
-    para_of = [0] * (len(text) + 1)
-    for pi, (ps, pe) in enumerate(paragraphs):
-        for k in range(ps, min(pe + 2, len(text) + 1)):
-            para_of[k] = pi
+    para_of = _ParagraphOf([ps for ps, _pe in paragraphs])
     out: list[tuple[Quote, list[Candidate]]] = []
     for qi, q in enumerate(quotes):
+        if only is not None and q.start not in only:
+            continue
         pstart, pend = paragraphs[q.paragraph]
         sent = doc.char_span(max(0, q.start - 2), min(len(text), q.end + 3), alignment_mode="expand")
-        s_lo = min((t.sent.start_char for t in sent), default=q.start) if sent is not None else q.start
-        s_hi = max((t.sent.end_char for t in sent), default=q.end) if sent is not None else q.end
+        # the sentences the quote and its attribution run over (a token's .sent builds a Span: ask the ends only)
+        s_lo = sent[0].sent.start_char if sent is not None and len(sent) else q.start
+        s_hi = sent[-1].sent.end_char if sent is not None and len(sent) else q.end
         s_lo, s_hi = max(s_lo, pstart), min(s_hi, pend)
         prev_q = quotes[qi - 1].speaker if qi else None
         next_q = quotes[qi + 1].speaker if qi + 1 < len(quotes) else None
@@ -657,13 +709,14 @@ def candidates(
         )
         governs = {n for _w, n in governing}
         governs_nearest = governing[0][1] if governing else None
+        clause = _clause_subjects(doc[qi_tok] if qi_tok is not None else None, ctx, in_quote)
         pronoun = (q.speaker_text or "").lower() if (q.speaker_text or "").lower() in ("he", "she") else None
         cands: list[Candidate] = []
         names = [
             n
             for n, ms in by_name.items()
             if any(
-                (para_of[m.start] >= q.paragraph - _PARAS_BACK and m.end <= q.start)
+                (para_of[m.start] >= q.paragraph - S.speaker_paragraphs_back and m.end <= q.start)
                 or (para_of[m.start] <= q.paragraph + 1 and m.start >= q.end)
                 for m in ms
             )
@@ -730,6 +783,8 @@ def candidates(
                 "governs": float(name in governs),
                 "governs_nearest": float(name == governs_nearest),
                 "rule_governs": float(q.speaker in governs),
+                "clause_subject": float(name in clause),
+                "clause_subject_nearest": float(bool(clause) and name == clause[0]),
                 "paragraph_speaker": float(name in para_events),
                 "last_speaker": float(name == last_event),
                 "prev_quote": float(name == prev_q),
@@ -775,3 +830,31 @@ def _relative(cands: list[Candidate]) -> None:
     for c, v in zip(cands, nearest, strict=True):
         c.features["nearest"] = float(v == min(nearest))
         c.features["candidates"] = float(min(len(cands), 20))
+
+
+def _clause_subjects(tok: Any, ctx: _Context, in_quote: list[bool]) -> list[str]:
+    """The names that are subjects of the verbs whose clauses hold the quote, nearest first, whatever
+    the verb ("Reid has gone after Trump as a “…”": Reid)."""
+    out: list[str] = []
+    if tok is None:
+        return out
+    for head in tok.ancestors:
+        if head.pos_ not in ("VERB", "AUX"):
+            continue
+        for child in head.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and not in_quote[child.idx]:
+                m = ctx.mention_at(child.idx, child.idx + len(child.text))
+                name = m.canonical if m is not None else (ctx.by_word([child.text]) if child.pos_ == "PROPN" else None)
+                if name and name not in out:
+                    out.append(name)
+    return out
+
+
+class _ParagraphOf:
+    """The paragraph a character offset is in, by bisection over the paragraphs' starts."""
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+
+    def __getitem__(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)

@@ -39,6 +39,17 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Found:
+    """A quoted span with everyone who could have said it; `ruled_in` when the rules take it as a
+    quote (the others they leave out as scare quotes or titles, and the keeper may take back)."""
+
+    quote: Quote
+    candidates: list[Candidate]
+    ruled_in: bool
+    shape: dict[str, float]  # what the span looks like: length, framing, the rules' reason to leave it out
+
+
+@dataclass(frozen=True)
 class Model:
     features: tuple[str, ...]
     learning_rate: float
@@ -57,35 +68,72 @@ class Model:
         return 1.0 / (1.0 + math.exp(-raw))
 
 
-def load(path: Path = MODEL_PATH) -> Model | None:
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text("utf-8"))
+@dataclass(frozen=True)
+class Models:
+    speaker: Model  # which candidate said it
+    keeper: Model | None  # whether a span the rules leave out is a quote after all
+    keep_level: float  # the keeper's level, chosen by the training script (see its docstring)
+
+
+def _model(data: dict[str, Any]) -> Model:
     return Model(tuple(data["features"]), float(data["learning_rate"]), tuple(data["trees"]))
 
 
+def load(path: Path = MODEL_PATH) -> Models | None:
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text("utf-8"))
+    keep = data.get("keep")
+    return Models(_model(data), _model(keep) if keep else None, float(keep["level"]) if keep else 1.0)
+
+
 @lru_cache(maxsize=1)
-def model() -> Model | None:
-    """The shipped chooser, read once per process; None before the training script has run."""
+def model() -> Models | None:
+    """The shipped models, read once per process; None before the training script has run."""
     return load()
 
 
-def choose(
-    found: list[tuple[Quote, list[Candidate]]], sentence_of: list[int], m: Model | None = None
-) -> list[Quote]:
-    """Each quote with its best-scored candidate as speaker and that score as its confidence."""
-    m = m or model()
-    if m is None:
-        return [q for q, _c in found]
+def keep_features(f: Found, p: float, best: Candidate) -> dict[str, float]:
+    """What the keeper weighs: the span's shape and how well its best candidate is placed."""
+    return {
+        **f.shape,
+        "best_score": p,
+        **{f"best_{k}": best.features.get(k, 0.0) for k in KEEP_FROM_CANDIDATE},
+    }
+
+
+# the best candidate's evidence the keeper reads: a span with a clear speaker is more often a quote
+KEEP_FROM_CANDIDATE = ("governs", "clause_subject", "clause_subject_nearest", "in_sentence", "person", "org",
+                       "sentence_speaker", "rule")  # fmt: skip
+
+
+def best_candidate(m: Model, cands: list[Candidate]) -> tuple[float, Candidate] | None:
+    """The best-scored candidate; "he said" is never someone the article calls Ms."""
+    scored = [(m.score(c.features), c) for c in cands if not c.features.get("gender_clash")]
+    return max(scored, key=lambda sc: sc[0]) if scored else None
+
+
+def choose(found: list[Found], sentence_of: list[int], models: Models | None = None) -> list[Quote]:
+    """Each quote with its best-scored candidate as speaker and that score as its confidence; the
+    spans the rules left out come back only where the keeper is sure they are someone's words."""
+    models = models or model()
+    if models is None:
+        return [f.quote for f in found if f.ruled_in]
+    m = models.speaker
     out = []
-    for q, cands in found:
-        if not cands:
+    for f in found:
+        q, cands = f.quote, f.candidates
+        top = best_candidate(m, cands)
+        if not f.ruled_in:
+            keeper = models.keeper
+            if keeper is None or top is None or keeper.score(keep_features(f, *top)) < models.keep_level:
+                continue
+        if top is None:
             out.append(q)
             continue
-        scored = [(m.score(c.features), c) for c in cands]
-        p, best = max(scored, key=lambda sc: sc[0])
+        p, best = top
         if p < S.speaker_rules_below:  # too unsure to overrule the rules: their pick stands, as uncertain
-            ruled = [(pr, c) for pr, c in scored if c.features.get("rule")]
+            ruled = [(m.score(c.features), c) for c in cands if c.features.get("rule")]
             if not ruled:
                 out.append(q)  # the rules found no one either
                 continue
