@@ -41,7 +41,8 @@ the output says "possibly X (uncertain)") are also scored on their own: right / 
 The second dev set (`--set bbc`): 40 BBC politics articles (`../shared/corpora/bbc/politics/`
 101-140), annotated by annotators who never saw storyline's output (`eval/data/bbc-quotes/`: the
 offsets of each quote in the file and its speaker, the fullest name the article gives, or the
-description when it names nobody). The same matching and speaker rule; kinds: named speakers
+description when it names nobody; `eval/data/bbc-quotes-train/`, 001-048, annotated the same way by
+other annotators, only trains the speaker chooser and is never scored). The same matching and speaker rule; kinds: named speakers
 (a capitalised name) or descriptions, full or partial quotes.
 
     python eval/polnear.py [--set polnear|bbc] [--split dev] [--verbose] [--limit N]
@@ -231,9 +232,9 @@ def load_gold(split: str) -> list[tuple[str, str, list[Gold]]]:
     return out
 
 
-def load_bbc() -> list[tuple[str, str, list[Gold]]]:
+def load_bbc(folder: Path = BBC_GOLD) -> list[tuple[str, str, list[Gold]]]:
     out = []
-    for gf in sorted(BBC_GOLD.glob("*.json")):
+    for gf in sorted(folder.glob("*.json")):
         ann = json.loads(gf.read_text(encoding="utf-8"))
         text = (BBC / ann["file"]).read_text(encoding="utf-8")
         gold = []

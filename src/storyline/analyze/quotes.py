@@ -658,6 +658,7 @@ def _group_speakers(quotes: list[Quote], spans: list[_Span], cued: set[int]) -> 
 
 
 _CANDIDATE_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_NOT_ROLE_WORDS = {"the", "and", "for", "his", "her", "their", "who", "she", "they", "one", "another", "former", "new"}
 _LISTENER_BEFORE = re.compile(r"\b(?:told|tell|tells|telling|asked|ask|asks|to|with|interviewed|by)\s+(?:the\s+)?$", re.I)
 
 
@@ -675,6 +676,13 @@ def candidates(
     """Each quote with everyone who could have said it: the rules' pick and every person or body the
     article names near it, each with the evidence features `speakers.choose` weighs."""
     verb_at = {v.idx: v for v in verbs}
+    role_cache: dict[str, set[str]] = {}
+
+    def role_words(name: str) -> set[str]:
+        if name not in role_cache:
+            role_cache[name] = set(re.findall(r"[a-z]+", " ".join(ctx.roles.get(name) or []).lower()))
+        return role_cache[name]
+
     outside = [m for m in ctx.mentions if m.label in _CANDIDATE_LABELS and not in_quote[m.start]]
     by_name: dict[str, list[Mention]] = {}
     for m in outside:
@@ -708,9 +716,22 @@ def candidates(
             if p in verb_at and qi_tok is not None and verb_at[p].left_edge.i <= qi_tok <= verb_at[p].right_edge.i
         )
         governs = {n for _w, n in governing}
+        # the rules' own words for the speaker as the subject of a verb of saying whose clause holds the quote
+        # ("the report states: “…”"): evidence even when those words name nobody the tagger knows
+        rule_words = (q.speaker_text or "").lower()
+        subject_said = bool(rule_words) and qi_tok is not None and any(
+            v.left_edge.i <= qi_tok <= v.right_edge.i
+            and (subj := _subject(v, in_quote)) is not None
+            and rule_words in _noun_phrase(subj).text.lower()
+            for v in verbs
+            if s_lo <= v.idx < s_hi
+        )
         governs_nearest = governing[0][1] if governing else None
         clause = _clause_subjects(doc[qi_tok] if qi_tok is not None else None, ctx, in_quote)
         pronoun = (q.speaker_text or "").lower() if (q.speaker_text or "").lower() in ("he", "she") else None
+        # the words of a description the rules took as the speaker ("the Lord Chief Justice", "the Tory leader"):
+        # a candidate the article gives that role is likely the one it means
+        described = {w for w in re.findall(r"[a-z]+", (q.speaker_text or "").lower()) if len(w) > 2} - _NOT_ROLE_WORDS
         cands: list[Candidate] = []
         names = [
             n
@@ -783,6 +804,8 @@ def candidates(
                 "governs": float(name in governs),
                 "governs_nearest": float(name == governs_nearest),
                 "rule_governs": float(q.speaker in governs),
+                "rule_subject_said": float(is_rule and subject_said),
+                "role_match": float(bool(described) and bool(described & role_words(name))),
                 "clause_subject": float(name in clause),
                 "clause_subject_nearest": float(bool(clause) and name == clause[0]),
                 "paragraph_speaker": float(name in para_events),

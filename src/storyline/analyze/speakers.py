@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from storyline.records import Quote
 from storyline.settings import SETTINGS as S
 
 MODEL_PATH = Path(__file__).with_name("speakers.json")
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,12 @@ def choose(found: list[Found], sentence_of: list[int], models: Models | None = N
         top = best_candidate(m, cands)
         if not f.ruled_in:
             keeper = models.keeper
-            if keeper is None or top is None or keeper.score(keep_features(f, *top)) < models.keep_level:
+            if (
+                keeper is None
+                or top is None
+                or len(_WORDS.findall(q.text)) < 2  # a quoted word is a term: the keeper never learnt on one
+                or keeper.score(keep_features(f, *top)) < models.keep_level
+            ):
                 continue
         if top is None:
             out.append(q)
