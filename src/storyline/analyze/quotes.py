@@ -702,7 +702,7 @@ def candidates(
         s_lo, s_hi = max(s_lo, pstart), min(s_hi, pend)
         prev_q = quotes[qi - 1].speaker if qi else None
         next_q = quotes[qi + 1].speaker if qi + 1 < len(quotes) else None
-        events = [e for e in ctx.events if e[0] < q.start and e[0] not in range(q.start, q.end)]
+        events = [e for e in ctx.events if e[0] < q.start]
         last_event = events[-1][1] if events else None
         para_events = {e[1] for e in ctx.events if pstart <= e[0] < pend and not q.start <= e[0] < q.end}
         sent_subjects = {n for p, n in ctx.subjects if s_lo <= p < s_hi}

@@ -4,10 +4,11 @@ The rules in quotes.py propose one speaker per quote; `quotes.candidates` lists 
 article names near it, each with evidence features (where the name stands, whether it is the
 subject of the sentence's verb of saying, who spoke last, what kind of name it is). A small
 gradient-boosted model, trained by scripts/train_speaker_model.py on PolNeAR's train split and
-shipped as speakers.json, scores each candidate; the best one is the speaker and its score the
-quote's confidence (below `speaker_min_confidence` the output calls the speaker uncertain; below
-`speaker_rules_below` the rules' own pick stands). Pure Python at run time: the trees are read
-once and walked by hand.
+BBC politics 001-048 and shipped as speakers.json, scores each candidate; the best one is the
+speaker and its score the quote's confidence (below `speaker_min_confidence` the output calls the
+speaker uncertain; below `speaker_rules_below` the rules' own pick stands). A second model, the
+keeper, takes back a span the rules left out as a scare quote where it reads as someone's words.
+Pure Python at run time: the trees are read once and walked by hand.
 """
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ def model() -> Models | None:
     return load()
 
 
+# the best candidate's evidence the keeper reads: a span with a clear speaker is more often a quote
+KEEP_FROM_CANDIDATE = ("governs", "clause_subject", "clause_subject_nearest", "in_sentence", "person", "org",
+                       "sentence_speaker", "rule")  # fmt: skip
+
+
 def keep_features(f: Found, p: float, best: Candidate) -> dict[str, float]:
     """What the keeper weighs: the span's shape and how well its best candidate is placed."""
     return {
@@ -102,11 +108,6 @@ def keep_features(f: Found, p: float, best: Candidate) -> dict[str, float]:
         "best_score": p,
         **{f"best_{k}": best.features.get(k, 0.0) for k in KEEP_FROM_CANDIDATE},
     }
-
-
-# the best candidate's evidence the keeper reads: a span with a clear speaker is more often a quote
-KEEP_FROM_CANDIDATE = ("governs", "clause_subject", "clause_subject_nearest", "in_sentence", "person", "org",
-                       "sentence_speaker", "rule")  # fmt: skip
 
 
 def best_candidate(m: Model, cands: list[Candidate]) -> tuple[float, Candidate] | None:
