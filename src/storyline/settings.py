@@ -94,7 +94,7 @@ class Settings:
         3, "candidate speakers are those named this many paragraphs before a quote (or just after it)", "analyze"
     )
     speaker_rules_below: float = setting(
-        0.35, "the chooser this unsure (a third right on dev) keeps the rules' pick: 'the report states'", "analyze"
+        0.35, "the chooser this unsure (a quarter right on PolNeAR dev) keeps the rules' pick: 'the report states'", "analyze"
     )
 
     # -- stories --------------------------------------------------------------------------------
