@@ -143,3 +143,22 @@ def test_dates():
     assert parse_date("31 February 2023") is None
     assert parse_partial("Aug. 30") == PartialDate(8, 30)
     assert infer_year(PartialDate(8, 30), "Wednesday", dt.date(2026, 1, 1)) == dt.date(2023, 8, 30)
+
+
+def test_a_title_that_is_only_a_date_is_the_date_line_and_the_headline_is_found_in_the_text():
+    """Pasted pages often open with their date: taken for the headline, it would hide the real one."""
+    import json
+
+    from storyline.extract import extract
+    from storyline.records import RawDocument
+
+    record = {
+        "title": "Thursday, December 11, 2008",
+        "text": "Harbour board approves Kestrel ferry link\n\n"
+        "The harbour board voted on Wednesday to fund a ferry link across the Kestrel estuary.\n\n"
+        "Services are due to start in the spring.",
+    }
+    a = extract(RawDocument("feed.jsonl#3", json.dumps(record).encode(), "json"))
+    assert a.title == "Harbour board approves Kestrel ferry link"
+    assert a.published and a.published.startswith("2008-12-11")
+    assert a.paragraphs[0].startswith("The harbour board voted")

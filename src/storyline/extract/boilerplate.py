@@ -209,7 +209,12 @@ def clean_lines(
     ends with a full stop. With `title_in_text` False (a record whose title field is missing), only
     a first line that is no sentence is taken for the title, so a first sentence stays in the body.
     """
-    out = Cleaned(title=title)
+    given_date = dates.find_date_line(title) if title else None
+    if given_date is not None:
+        # A "title" that is only a date ("Thursday, December 11, 2008") is the page's date line, as
+        # pasted text often opens: it dates the article, and the headline is looked for in the text.
+        title = None
+    out = Cleaned(title=title, published=given_date)
     n = len(lines)
     alone = alone or [False] * n
     kind: list[str | None] = [None] * n
