@@ -11,7 +11,7 @@ import numpy as np
 from conftest import CORPUS, stories_json
 
 from storyline.engine.local import ingest
-from storyline.engine.recluster import profiles
+from storyline.engine.recluster import copy_sets, profiles
 from storyline.records import StoryState
 from storyline.store.repo import Store
 from storyline.stories import regroup
@@ -108,11 +108,31 @@ def test_grouping_does_not_depend_on_input_order(tmp_path):
 
 def test_ingest_in_any_order_gives_the_same_stories(cli, tmp_path):
     files = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file())
-    found = []
+    found, compared = [], []
     for name, order in (("a", files), ("b", files[::-1])):
         db = tmp_path / f"{name}.db"
         with Store(db) as store:
             report = ingest(store, order)
         assert report.regrouped
+        with Store(db) as store:
+            rows = store.grouping_rows()
         found.append(_groups(stories_json(cli, db)))
+        compared.append(sorted(p.id for p in profiles(rows)))
     assert found[0] == found[1]
+    # a reprint and its original are one article to grouping, compared by the same one either way
+    assert compared[0] == compared[1]
+
+
+def test_which_of_two_copies_came_first_does_not_change_what_grouping_compares():
+    """Ingest marks the later of two copies as the copy; grouping compares the same one either way."""
+    vec = np.ones(4, dtype=np.float32)
+
+    def row(aid: str, copy_of: str | None, title: str) -> dict:
+        return {"id": aid, "vector": vec, "names": (), "title": title, "text": "Kestrel Bridge shut.",
+                "published": None, "keys": None, "copy_of": copy_of}  # fmt: skip
+
+    wire_first = [row("a1", None, "Wire"), row("b2", "a1", "Reprint"), row("c3", "b2", "Reprint of reprint")]
+    reprint_first = [row("a1", "b2", "Wire"), row("b2", None, "Reprint"), row("c3", "b2", "Reprint of reprint")]
+    for rows in (wire_first, reprint_first):
+        assert [p.id for p in profiles(rows)] == ["a1"]
+        assert copy_sets(rows) == {"a1": ["b2", "c3"]}

@@ -51,8 +51,31 @@ def _words_keys(row: dict) -> dict[str, int]:
     return out
 
 
+def copy_sets(rows: list[dict]) -> dict[str, list[str]]:
+    """Each set of copies (an original and the articles that copy it), under the one grouping
+    compares: the lowest id that has a lead vector, not whichever came first, so that the input
+    order cannot change what is compared (the original, in a set none of which has one). Maps that
+    id to the set's other members."""
+    of = {r["id"]: r["copy_of"] for r in rows}
+    sets: dict[str, list[str]] = {}
+    for r in rows:
+        root = r["id"]
+        seen = {root}
+        while of.get(root) is not None and of[root] not in seen:  # a copy of a copy leads to the original
+            root = of[root]
+            seen.add(root)
+        sets.setdefault(root, []).append(r["id"])
+    vectored = {r["id"] for r in rows if r["vector"] is not None}
+    out: dict[str, list[str]] = {}
+    for root, members in sets.items():
+        head = min((a for a in members if a in vectored), default=root)
+        out[head] = sorted(a for a in members if a != head)
+    return out
+
+
 def profiles(rows: list[dict]) -> list[regroup.Profile]:
-    """The articles grouping compares: originals only (a copy follows the article it copies)."""
+    """The articles grouping compares: one per set of copies (the others follow it)."""
+    compared = copy_sets(rows)
     return [
         regroup.Profile(
             id=r["id"],
@@ -62,7 +85,7 @@ def profiles(rows: list[dict]) -> list[regroup.Profile]:
             date=r["published"][:10] if r["published"] else None,
         )
         for r in rows
-        if r["copy_of"] is None and r["vector"] is not None
+        if r["id"] in compared and r["vector"] is not None
     ]
 
 
@@ -76,10 +99,7 @@ def _recluster(store: Store, model: regroup.PairModel | None) -> ReclusterReport
     rows = store.grouping_rows()
     by_id = {r["id"]: r for r in rows}
     groups, links = regroup.group(profiles(rows), model)
-    copies: dict[str, list[str]] = {}
-    for r in rows:
-        if r["copy_of"] is not None:
-            copies.setdefault(r["copy_of"], []).append(r["id"])
+    copies = copy_sets(rows)
     old_members = store.story_members()
     old_of = {a: sid for sid, ms in old_members.items() for a in ms}
     full = [sorted(g + [c for a in g for c in copies.get(a, [])]) for g in groups]
