@@ -44,7 +44,9 @@ def _quote(a, words: str) -> Quote:
 
 
 def test_the_shipped_chooser_is_loaded_and_scores_every_speaker(analyzed):
-    assert speakers.model() is not None, "src/storyline/analyze/speakers.json is missing: run scripts/train_speaker_model.py"
+    assert speakers.model() is not None, (
+        "src/storyline/analyze/speakers.json is missing: run scripts/train_speaker_model.py"
+    )
     for q in analyzed.quotes:
         assert q.speaker is None or 0.0 <= q.confidence <= 1.0
 

@@ -222,7 +222,9 @@ def test_names_link_to_their_entity_pages(server, page):
     quoting = next(src["article"] for q in d["quotes"] if q["speaker"] == "Tomas Ferreira" for src in q["sources"])
     page.goto(f"{base}/articles/{quoting}")
     # why that speaker: the words the speaker was chosen by are underlined, the quote says cue and confidence
-    src = next(s for q in d["quotes"] if q["speaker"] == "Tomas Ferreira" for s in q["sources"] if s["article"] == quoting)
+    src = next(
+        s for q in d["quotes"] if q["speaker"] == "Tomas Ferreira" for s in q["sources"] if s["article"] == quoting
+    )
     who = page.locator("mark.who")
     assert who.count() >= 1 and who.first.get_attribute("title").startswith("speaker of “")
     assert src["speaker_text"] in who.all_inner_texts()

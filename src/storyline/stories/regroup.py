@@ -2,7 +2,7 @@
 
 Placing articles one by one (cluster.py) is fast but greedy: an early article joins on thin
 evidence and the document frequencies are those of a young store. Here every pair of articles that
-shares enough is scored under the whole store's IDF, by a logistic model over five similarities
+shares enough is scored under the whole store's IDF, by boosted trees over five similarities
 (stories/pairs.json, trained by scripts/train_pair_scorer.py on ECB+ topics 1-35), and groups are
 formed by average-link agglomeration: a group joins another only if its articles agree on average,
 so one bridging article cannot chain two events. Articles and pairs are ordered by id before any
@@ -47,18 +47,65 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class Tree:
+    """One regression tree of a boosted ensemble, as arrays (sklearn's layout: a leaf's left is -1)."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The leaf value each row of x reaches, all rows stepped down together."""
+        node = np.zeros(len(x), dtype=np.int64)
+        rows = np.arange(len(x))
+        while True:
+            inner = self.left[node] >= 0
+            if not inner.any():
+                return self.value[node]
+            at = node[inner]
+            go_left = x[rows[inner], self.feature[at]] <= self.threshold[at]
+            node[inner] = np.where(go_left, self.left[at], self.right[at])
+
+
+@dataclass(frozen=True)
 class PairModel:
-    coef: tuple[float, ...]
-    intercept: float
+    """How likely two articles report one event, from their similarities (FEATURES, in order).
+
+    Boosted trees when `trees` is given (the shipped model), else a logistic model over `coef`
+    (the previous scorer, which scripts/train_pair_scorer.py still fits to compare against).
+    """
+
     join: float  # average probability at which two groups are one event
     link: float  # average probability at which two groups are one storyline (shown as related)
+    trees: tuple[Tree, ...] = ()
+    learning_rate: float = 0.1
+    coef: tuple[float, ...] = ()
+    intercept: float = 0.0
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """Log-odds per row of x."""
+        if self.trees:
+            return self.learning_rate * np.sum([t.predict(x) for t in self.trees], axis=0)
+        return self.intercept + x @ np.asarray(self.coef)
+
+
+def _tree(t: dict) -> Tree:
+    return Tree(
+        np.asarray(t["f"], dtype=np.int64), np.asarray(t["t"], dtype=np.float64), np.asarray(t["l"], dtype=np.int64),
+        np.asarray(t["r"], dtype=np.int64), np.asarray(t["v"], dtype=np.float64),
+    )  # fmt: skip
 
 
 def load_model(path: Path = MODEL_PATH) -> PairModel:
     data = json.loads(path.read_text("utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{path}: trained on {data['features']}, this code computes {FEATURES}")
-    return PairModel(tuple(data["coef"]), data["intercept"], data["join"], data["link"])
+    if "trees" in data:
+        trees = tuple(_tree(t) for t in data["trees"])
+        return PairModel(data["join"], data["link"], trees, float(data["learning_rate"]))
+    return PairModel(data["join"], data["link"], coef=tuple(data["coef"]), intercept=float(data["intercept"]))
 
 
 def words(text: str) -> list[str]:
@@ -170,7 +217,7 @@ def pairs(profiles: list[Profile]) -> Pairs:
 def probabilities(pr: Pairs, model: PairModel, dates: bool = True) -> np.ndarray:
     """The model's probability that each candidate pair reports one event; 0 when dated too far
     apart, unless `dates` is False (content alone, as storyline links are judged)."""
-    z = model.intercept + pr.x @ np.asarray(model.coef)
+    z = model.raw(pr.x) if len(pr.x) else np.zeros(0)
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
     return np.where(pr.apart, 0.0, p) if dates else p
 
