@@ -136,7 +136,7 @@ class Settings:
     )
     regroup_block: int = setting(1024, "rows of the similarity matrix held at once", "stories")
     auto_regroup_max_articles: int = setting(
-        5_000, "ingest ends with a regroup up to this many articles (8.4 s at 5k, 29 s at 10k)", "stories"
+        5_000, "ingest ends with a regroup up to this many articles (15 s at 5k, 41 s at 10k)", "stories"
     )
 
     # -- compare --------------------------------------------------------------------------------

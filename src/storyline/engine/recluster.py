@@ -20,8 +20,8 @@ from storyline.store.repo import Store
 from storyline.stories import regroup
 from storyline.stories.placement import story_title
 
-# Ingest ends with a regroup up to this many stored articles (bench/recluster.py: 2.9 s at 1k,
-# 8.4 s at 5k, 29 s at 10k, 66 s and 4.4 GB at 20k); above it, `storyline recluster` does it when asked.
+# Ingest ends with a regroup up to this many stored articles (bench/recluster.py: 1.7 s at 1k,
+# 15 s at 5k, 41 s at 10k, 114 s and 4.4 GB at 20k); above it, `storyline recluster` does it when asked.
 AUTO_MAX_ARTICLES = S.auto_regroup_max_articles
 
 
