@@ -118,7 +118,9 @@ def examples(data: list) -> tuple[list[Row], list[Span]]:
                 spans.append((name, f, g is not None))
             if g is not None and g.speaker is not None:
                 labels = [polnear.same_speaker(c.name, g.speaker) for c in f.candidates]
-                rows.append((name, f.candidates, labels, f.ruled_in and polnear.same_speaker(f.quote.speaker, g.speaker)))
+                rows.append(
+                    (name, f.candidates, labels, f.ruled_in and polnear.same_speaker(f.quote.speaker, g.speaker))
+                )
     return rows, spans
 
 
