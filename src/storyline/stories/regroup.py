@@ -232,12 +232,11 @@ def pairs(profiles: list[Profile]) -> Pairs:
     return Pairs(i, j, np.column_stack([x, shared]), apart)
 
 
-def probabilities(pr: Pairs, model: PairModel, dates: bool = True) -> np.ndarray:
-    """The model's probability that each candidate pair reports one event; 0 when dated too far
-    apart, unless `dates` is False (content alone, as storyline links are judged)."""
+def probabilities(pr: Pairs, model: PairModel) -> np.ndarray:
+    """The model's probability that each candidate pair reports one event, from content alone
+    (grouping then sets pairs dated too far apart to 0; storyline links keep them)."""
     z = model.raw(pr.x) if len(pr.x) else np.zeros(0)
-    p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-    return np.where(pr.apart, 0.0, p) if dates else p
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
 def _agglomerate(p: np.ndarray, days: np.ndarray, threshold: float) -> list[int]:
@@ -368,7 +367,7 @@ def group(
     if not profiles:
         return [], []
     pr = pairs(profiles)
-    content = probabilities(pr, model, dates=False)  # scored once: the dates only zero some out
+    content = probabilities(pr, model)  # scored once: the dates only zero some out
     days = np.array([_day(x) for x in profiles])
     labels = average_link(len(profiles), pr.i, pr.j, np.where(pr.apart, 0.0, content), model.join, days)
     groups: dict[int, list[int]] = {}
