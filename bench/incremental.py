@@ -35,6 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from variants import OUTLETS, originals, variants
 
+from storyline.analyze import static
 from storyline.dossier import build_dossier
 from storyline.engine.workers import local_analyzer
 from storyline.extract import extract
@@ -47,7 +48,9 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 
 def analysed_originals(workers: int) -> list[AnalyzedArticle]:
     # the cache is named by the record's fields: a cache written before a field was added is not read
-    shape = hashlib.sha1(" ".join(f.name for f in dataclasses.fields(AnalyzedArticle)).encode()).hexdigest()[:8]
+    # and by the static embedder's file, whose vectors the records carry
+    fields = " ".join(f.name for f in dataclasses.fields(AnalyzedArticle))
+    shape = hashlib.sha1(fields.encode() + static.MODEL_PATH.read_bytes()).hexdigest()[:8]
     cached = CACHE / f"bbc-analysed-{shape}.pkl"
     if cached.exists():
         return pickle.loads(cached.read_bytes())

@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stories import load
 
-from storyline.analyze.nlp import embed
+from storyline.analyze.nlp import embed as minilm
+from storyline.analyze.static import embed  # what dossiers compare with
 from storyline.compare.claims import build_claims
 
 
@@ -44,7 +45,7 @@ def storyline_pairs(story) -> set:
 def threshold_pairs(story, threshold: float = 0.75) -> set:
     _, claims = build_claims([(a.article, list(a.sentences), list(a.mentions)) for a in story.analyzed], embed)
     claims = [c for c in claims if c.sentence >= 0]
-    vecs = embed([c.text for c in claims])
+    vecs = minilm([c.text for c in claims])
     sims = vecs @ vecs.T
     out = set()
     for i, c in enumerate(claims):

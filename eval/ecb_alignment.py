@@ -19,7 +19,7 @@ Rules, fixed before any result was seen:
 - Scores: recall = gold pairs connected at either level / gold pairs; precision of *reports* and of
   *related* = of the connected pairs whose two sentences are both annotated, the share that are
   gold pairs (related: pairs connected at that level only).
-- Baselines, same run, fixed in advance: MiniLM cosine (storyline's model) between every two
+- Baselines, same run, fixed in advance: MiniLM cosine (the model storyline groups leads with) between every two
   sentences (title included) of different articles of one story, >= 0.75 as *reports* and
   0.50-0.75 as *related*; pair-everything: every two annotated sentences of different files in one
   story.
@@ -223,22 +223,28 @@ class Data:
     copy_keys: dict[Key, list[Key]]  # an original's sentence -> the same sentence in its copies
     stories: dict[object, list[str]]  # storyline story -> files
     gold_stories: dict[object, list[str]]  # ECB+ sub-topic -> files
-    embed: Callable[[list[str]], np.ndarray]
+    embed: Callable[[list[str]], np.ndarray]  # storyline's: the static embedder
+    minilm: Callable[[list[str]], np.ndarray]  # the baseline's
 
     def independent(self, members: list[str]) -> list[AnalyzedArticle]:
         return [self.by_name[n] for n in members if not (n in self.copy and self.copy[n] in members)]
 
 
 def prepare(quiet: bool = False) -> Data:
-    from storyline.analyze.nlp import embed as model_embed
+    from storyline.analyze import nlp, static
 
-    memo: dict[str, np.ndarray] = {}
+    def memoised(model_embed: Callable[[list[str]], np.ndarray], width: int) -> Callable[[list[str]], np.ndarray]:
+        memo: dict[str, np.ndarray] = {}
 
-    def embed(texts: list[str]) -> np.ndarray:
-        new = [t for t in dict.fromkeys(texts) if t not in memo]
-        if new:
-            memo.update(zip(new, model_embed(new), strict=True))
-        return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+        def embed(texts: list[str]) -> np.ndarray:
+            new = [t for t in dict.fromkeys(texts) if t not in memo]
+            if new:
+                memo.update(zip(new, model_embed(new), strict=True))
+            return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, width), dtype=np.float32)
+
+        return embed
+
+    embed, minilm = memoised(static.embed, static.dims()), memoised(nlp.embed, nlp.VECTOR_DIM)
 
     say = (lambda *_a: None) if quiet else print
     docs = {d.name: d for d in ecb.docs()}
@@ -268,7 +274,7 @@ def prepare(quiet: bool = False) -> Data:
     gold_stories: dict[object, list[str]] = {}
     for n in by_name:
         gold_stories.setdefault(docs[n].gold, []).append(n)
-    return Data(docs, by_name, keys, annotated, gold_all, story, copy, copy_keys, stories, gold_stories, embed)
+    return Data(docs, by_name, keys, annotated, gold_all, story, copy, copy_keys, stories, gold_stories, embed, minilm)
 
 
 def main() -> int:
@@ -294,7 +300,7 @@ def main() -> int:
             for members in groups.values():
                 arts = d.independent(members) if copies else [by_name[n] for n in members]
                 if len(arts) > 1:
-                    levels.update(fn(arts, keys, embed))
+                    levels.update(fn(arts, keys, d.minilm if fn is cosine_levels else embed))
             if copies:
                 levels = with_copies(levels, copy_keys)
             results[(grouping, name)] = levels

@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stories import load
 
-from storyline.analyze.nlp import embed
+from storyline.analyze.static import embed  # what dossiers compare with
 from storyline.compare import summarize
 
 K = 3

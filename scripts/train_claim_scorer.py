@@ -3,7 +3,8 @@
 Examples: every candidate pair of claims (`claims.pair_features`, the code the dossier runs) of
 different articles in one of storyline's stories (grouped as ingest does, copies left out), whose
 two sentences ECB+ fully annotated, labelled by whether they mention one same event instance
-(eval/ecb_alignment.py's gold). A logistic regression weighs the features.
+(eval/ecb_alignment.py's gold). The vectors are the static embedder's, as in the dossier
+(analyze/static.py). A logistic regression weighs the features.
 
 The two levels are chosen by grouping the claims with `claims.group_facts` exactly as the dossier does and scoring
 with eval/ecb_alignment.py's rules: the lowest *reports* level whose pairs reach REPORTS_PRECISION,

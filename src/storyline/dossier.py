@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from storyline.analyze.nlp import VECTOR_DIM
+from storyline.analyze import static
 from storyline.compare import merge_entities, merge_quotes, summarize
 from storyline.compare.claims import (
     HEADLINE,
@@ -53,8 +53,9 @@ Embed = Callable[[list[str]], np.ndarray]
 
 
 class StoredEmbed:
-    """Embeddings read from the store. A text no ingest embedded (a store older than this step)
-    is embedded in memory and never written back: reads do not write. `computed` counts them."""
+    """Embeddings read from the store. A text no ingest embedded (a store older than schema 10,
+    whose MiniLM sentence vectors the upgrade dropped) gets the static embedder's vector in memory,
+    a lookup, never written back: reads do not write. `computed` counts them."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -62,15 +63,13 @@ class StoredEmbed:
 
     def __call__(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, VECTOR_DIM), dtype=np.float32)
+            return np.zeros((0, static.dims()), dtype=np.float32)
         keys = [vector_key(t) for t in texts]
         have = self.store.text_vectors(list(dict.fromkeys(keys)))
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in have))
         if missing:
-            from storyline.analyze.nlp import embed as model_embed
-
             self.computed += len(missing)
-            have.update({vector_key(t): v for t, v in zip(missing, model_embed(missing), strict=True)})
+            have.update({vector_key(t): v for t, v in zip(missing, static.embed(missing), strict=True)})
         return np.stack([have[k] for k in keys])
 
 

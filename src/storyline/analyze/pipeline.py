@@ -1,9 +1,9 @@
 """Run the per-article analysis over a batch: one nlp.pipe and one embedding call per batch.
 
 `parse_batch` (spaCy and the rules on its output) and `with_vectors` (the embeddings: each
-article's lead, for clustering, and every text a dossier compares, so that dossiers only read)
-are separate so that an engine can embed one batch on another core while spaCy parses the next;
-`analyze_batch` does both.
+article's lead with MiniLM, for clustering, and every text a dossier compares with the static
+embedder, so that dossiers only read) are separate so that an engine can embed one batch on
+another core while spaCy parses the next; `analyze_batch` does both.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from storyline.analyze import static
 from storyline.analyze.dates import resolve_dates
 from storyline.analyze.entities import mentions
 from storyline.analyze.nlp import embed, spacy_nlp
@@ -95,25 +96,26 @@ def dossier_texts(a: AnalyzedArticle) -> list[str]:
 
 
 def texts_to_embed(analyzed: list[AnalyzedArticle]) -> list[str]:
-    """Every text of the batch to embed, each once: the leads, then what dossiers compare."""
-    texts = [lead(a.article, list(a.sentences)) for a in analyzed]
-    texts += [t for a in analyzed for t in dossier_texts(a)]
-    return list(dict.fromkeys(texts))
+    """The texts of the batch MiniLM embeds, each once: the leads, which group stories."""
+    return list(dict.fromkeys(lead(a.article, list(a.sentences)) for a in analyzed))
 
 
 def with_vectors(parsed: list[AnalyzedArticle], vectors: Any = None) -> list[AnalyzedArticle]:
-    """The parsed records with their embeddings; `vectors` are those of `texts_to_embed(parsed)`,
-    computed here unless given."""
+    """The parsed records with their embeddings: `vectors` are MiniLM's of `texts_to_embed(parsed)`,
+    computed here unless given; what dossiers compare gets the static embedder's (a lookup, so
+    always here)."""
     if not parsed:
         return []
-    texts = texts_to_embed(parsed)
-    vecs = embed(texts) if vectors is None else vectors
-    of = dict(zip(texts, np.asarray(vecs, dtype=np.float32), strict=True))
+    leads = texts_to_embed(parsed)
+    vecs = embed(leads) if vectors is None else vectors
+    of = dict(zip(leads, np.asarray(vecs, dtype=np.float32), strict=True))
+    texts = list(dict.fromkeys(t for a in parsed for t in dossier_texts(a)))
+    text_of = dict(zip(texts, static.embed(texts), strict=True))
     return [
         dataclasses.replace(
             a,
             vector=tuple(float(x) for x in of[lead(a.article, list(a.sentences))]),
-            text_vectors={vector_key(t): of[t] for t in dossier_texts(a)},
+            text_vectors={vector_key(t): text_of[t] for t in dossier_texts(a)},
         )
         for a in parsed
     ]

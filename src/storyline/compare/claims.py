@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from storyline.analyze.nlp import VECTOR_DIM
+from storyline.analyze import static
 from storyline.lexicon import NUMBER_WORDS
 from storyline.output import Cell, Citation, Cited, ClaimRow, Conflict, ConflictVersion, Part, Status
 from storyline.records import UNKNOWN_OUTLET, Article, Mention, Sentence, outlet_label
@@ -209,10 +209,6 @@ def split_claims(
     return out
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
-
-
 @dataclass(frozen=True)
 class Pairs:
     """The candidate pairs of a story's claims: indices, FEATURES rows, and whether evidence confirms them."""
@@ -224,23 +220,55 @@ class Pairs:
 
 
 def confirmed(
-    cos: float, shared_names: int, overlap: float, shared_units: bool, shared_values: bool, mutual: bool
-) -> bool:
+    cos: np.ndarray, shared_names: np.ndarray, overlap: np.ndarray, shared_units: np.ndarray,
+    shared_values: np.ndarray, mutual: np.ndarray,
+) -> np.ndarray:  # fmt: skip
     """Evidence beyond the embedding that two claims state one fact, not two facts of one event:
-    a close embedding alone pairs "40,000 mowers were recalled" with "shares fell 7%"."""
-    return bool(
-        (shared_values and cos >= CANDIDATE)  # "about 11,000 children" / "around 11,000 pupils"
-        or (cos >= 0.78 and (shared_names or overlap >= 0.15 or shared_units))
-        or (cos >= 0.65 and overlap >= 0.2)
-        or (
-            cos >= 0.55 and (overlap >= 0.3 or (shared_names and overlap >= 0.15) or (shared_units and overlap >= 0.12))
-        )
-        or (mutual and (overlap >= 0.08 or shared_names or cos >= 0.55))  # each other's best match
+    a close embedding alone pairs "40,000 mowers were recalled" with "shares fell 7%". One entry per pair."""
+    names = shared_names > 0
+    return (
+        (shared_values & (cos >= CANDIDATE))  # "about 11,000 children" / "around 11,000 pupils"
+        | ((cos >= 0.78) & (names | (overlap >= 0.15) | shared_units))
+        | ((cos >= 0.65) & (overlap >= 0.2))
+        | ((cos >= 0.55) & ((overlap >= 0.3) | (names & (overlap >= 0.15)) | (shared_units & (overlap >= 0.12))))
+        | (mutual & ((overlap >= 0.08) | names | (cos >= 0.55)))  # each other's best match
     )
 
 
+def _incidence(sets: list[frozenset[Any]], weight: dict[Any, float] | None = None) -> Any:
+    """A sparse claims x items matrix: 1 (or the item's weight) where a claim has the item."""
+    from scipy.sparse import csr_matrix
+
+    index: dict[Any, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for r, items in enumerate(sets):
+        for x in items:
+            rows.append(r)
+            cols.append(index.setdefault(x, len(index)))
+    keys = list(index)
+    data = np.ones(len(rows)) if weight is None else np.array([weight[keys[c]] for c in cols], dtype=float)
+    return csr_matrix((data, (rows, cols)), shape=(len(sets), max(1, len(index))))
+
+
+def _shared(a: Any, b: Any, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+    """Per pair k, row ii[k] of `a` dotted with row jj[k] of `b` (what two claims share, weighted).
+    `ii` is sorted (np.nonzero's order): the product is taken S.claim_pair_block rows at a time, dense."""
+    out = np.zeros(len(ii))
+    bt = b.T.tocsc()
+    step = S.claim_pair_block
+    for r0 in range(0, a.shape[0], step):
+        lo, hi = np.searchsorted(ii, [r0, r0 + step])
+        if lo < hi:
+            block = (a[r0 : r0 + step] @ bt).toarray()
+            out[lo:hi] = block[ii[lo:hi] - r0, jj[lo:hi]]
+    return out
+
+
 def pair_features(claims: list[Claim], vectors: np.ndarray) -> Pairs:
-    """Candidate pairs (claims of different articles at cosine >= CANDIDATE) and their FEATURES rows."""
+    """Candidate pairs (claims of different articles at cosine >= CANDIDATE) and their FEATURES rows.
+
+    Pair by pair in sparse matrices: a 200-article story has about 370,000 candidate pairs."""
     n = len(claims)
     if n < 2:
         return Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros(0, bool))
@@ -264,29 +292,35 @@ def pair_features(claims: list[Claim], vectors: np.ndarray) -> Pairs:
             counts[x] = counts.get(x, 0) + 1
     common = {x for x, k in counts.items() if k > max(2, n // 4)}
     names = [ns - common for ns in names]
-    rows = np.zeros((len(ii), len(FEATURES)))
-    ok = np.zeros(len(ii), dtype=bool)
-    for r, (i, j) in enumerate(zip(ii.tolist(), jj.tolist(), strict=True)):
-        a, b = claims[i], claims[j]
-        cos = float(sims[i, j])
-        union = a.words | b.words
-        weight = sum(idf[w] for w in union)
-        overlap = len(a.words & b.words) / len(union) if union else 0.0
-        shared_values = bool(a.values & b.values)
-        mutual = bool(best[i, b.article] == j and best[j, a.article] == i)
-        rows[r] = (
-            cos,
-            cos * cos,
-            overlap,
-            sum(idf[w] for w in a.words & b.words) / weight if weight else 0.0,
-            _jaccard(names[i], names[j]),
-            float(shared_values),
-            float(a.headline) + float(b.headline),
-            float(mutual),
-        )
-        shared_units = bool(a.numbers.keys() & b.numbers.keys())
-        ok[r] = confirmed(cos, len(names[i] & names[j]), overlap, shared_units, shared_values, mutual)
-    return Pairs(ii, jj, rows, ok)
+
+    words = _incidence([c.words for c in claims])
+    shared_words = _shared(words, words, ii, jj)
+    size = np.asarray(words.sum(axis=1)).ravel()
+    union = size[ii] + size[jj] - shared_words
+    overlap = np.divide(shared_words, union, out=np.zeros(len(ii)), where=union > 0)
+    weighted = _incidence([c.words for c in claims], idf)
+    shared_weight = _shared(weighted, words, ii, jj)
+    mass = np.asarray(weighted.sum(axis=1)).ravel()
+    weight = mass[ii] + mass[jj] - shared_weight
+    idf_share = np.divide(shared_weight, weight, out=np.zeros(len(ii)), where=weight > 0)
+    name_m = _incidence(names)
+    shared_names = _shared(name_m, name_m, ii, jj)
+    n_names = np.asarray(name_m.sum(axis=1)).ravel()
+    name_union = n_names[ii] + n_names[jj] - shared_names
+    name_jaccard = np.divide(shared_names, name_union, out=np.zeros(len(ii)), where=name_union > 0)
+    values_m = _incidence([c.values for c in claims])
+    shared_values = _shared(values_m, values_m, ii, jj) > 0
+    units_m = _incidence([frozenset(c.numbers) for c in claims])
+    shared_units = _shared(units_m, units_m, ii, jj) > 0
+    mutual = (best[ii, arts[jj]] == jj) & (best[jj, arts[ii]] == ii)
+    headlines = np.fromiter((c.headline for c in claims), dtype=float, count=n)
+    cos = sims[ii, jj].astype(np.float64)
+    rows = np.column_stack([
+        cos, cos * cos, overlap, idf_share, name_jaccard, shared_values.astype(float),
+        headlines[ii] + headlines[jj], mutual.astype(float),
+    ])  # fmt: skip
+    ok = confirmed(cos, shared_names, overlap, shared_units, shared_values, mutual)
+    return Pairs(ii, jj, rows.reshape(len(ii), len(FEATURES)), ok)
 
 
 def _plain_count(c: Claim) -> float | None:
@@ -313,7 +347,7 @@ def group_facts(
 ) -> list[ClaimGroup]:
     """Facts from scored pairs: confirmed *reports* pairs joined best first, *related* pairs linking two facts."""
     ii, jj = pairs.i, pairs.j
-    prob = {(int(a), int(b)): float(x) for a, b, x in zip(ii, jj, p, strict=True)}
+    prob = dict(zip(zip(ii.tolist(), jj.tolist(), strict=True), p.tolist(), strict=True))
     parent = list(range(len(claims)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
 
@@ -346,10 +380,12 @@ def group_facts(
             continue
         parent[gj] = gi
         members[gi].extend(members.pop(gj))
-    for k in order:  # a figure given differently: one fact on which outlets disagree, not two facts
+    # a figure given differently: one fact on which outlets disagree, not two facts
+    near = (
+        (p >= model.related) | (pairs.x[:, FEATURES.index("cosine")] >= CLASH_COSINE) if len(p) else np.zeros(0, bool)
+    )
+    for k in order[near[order]]:
         i, j = int(ii[k]), int(jj[k])
-        if p[k] < model.related and float(vectors[i] @ vectors[j]) < CLASH_COSINE:
-            continue
         gi, gj = find(i), find(j)
         if gi == gj or not clash(claims[i], claims[j]) or not alike(gi, gj, 0.0):
             continue
@@ -481,7 +517,7 @@ def build_claims(
     claims: list[Claim] = []
     for i, (art, sents, mentions) in enumerate(articles):
         claims.extend(split_claims(i, sents, mentions, art.title, art.standfirst))
-    vectors = embed([c.text for c in claims]) if claims else np.zeros((0, VECTOR_DIM), dtype=np.float32)
+    vectors = embed([c.text for c in claims]) if claims else np.zeros((0, static.dims()), dtype=np.float32)
     return align(claims, vectors, model), claims
 
 

@@ -17,7 +17,7 @@ from typing import Self
 
 import numpy as np
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
 MIGRATIONS: dict[int, str] = {
     2: """
@@ -101,6 +101,11 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE quotes ADD COLUMN speaker_start INTEGER;
     ALTER TABLE quotes ADD COLUMN speaker_end INTEGER;
     ALTER TABLE quotes ADD COLUMN speaker_sentence INTEGER;
+    """,
+    # what dossiers compare is embedded by the static embedder now (analyze/static.py): MiniLM's
+    # vectors are another space and width, so they go; a dossier looks the missing ones up
+    10: """
+    DELETE FROM sentence_vectors;
     """,
 }
 
