@@ -1,4 +1,4 @@
-"""Worker processes and Dask workers build the same stories as the in-process engine."""
+"""Worker processes, the default auto engine and Dask workers build the same stories as the in-process engine."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def _quotes(cli, db: Path) -> list[tuple[str, str]]:
 def test_worker_processes_and_dask_match_the_local_engine(cli, tmp_path):
     # Small batches, so several are in flight at once and must still be written in input order.
     runs = {
-        "local": (),
+        "local": ("--workers", "1"),
+        "auto": (),  # the default: 3 batches of 4, so its worker process starts for the third
         "workers": ("--workers", "2"),
         "dask": ("--engine", "dask", "--workers", "2"),
     }
@@ -36,9 +37,24 @@ def test_worker_processes_and_dask_match_the_local_engine(cli, tmp_path):
         shapes[name], quotes[name] = _shape(cli, db), _quotes(cli, db)
     assert len(shapes["local"]) >= 4
     assert any(len(members) >= 3 for members, _related in shapes["local"])
+    assert shapes["auto"] == shapes["local"]
     assert shapes["workers"] == shapes["local"]
     assert shapes["dask"] == shapes["local"]
-    assert quotes["local"] and quotes["workers"] == quotes["local"] and quotes["dask"] == quotes["local"]
+    assert quotes["local"] and all(quotes[name] == quotes["local"] for name in runs)
+
+
+def test_auto_adds_a_worker_process_past_its_first_batches_and_only_with_a_second_core(tmp_path):
+    from storyline.engine.local import ingest
+    from storyline.engine.workers import AutoAnalyzer
+    from storyline.store.repo import Store
+
+    for cores, started in ((1, False), (2, True)):
+        analyzer = AutoAnalyzer(after=1, cores=cores)
+        with Store(tmp_path / f"{cores}.db") as store:
+            report = ingest(store, [str(CORPUS)], batch_size=4, analyzer=analyzer)
+        analyzer.close()
+        assert analyzer.started is started
+        assert report.ingested == 11 and not report.problems
 
 
 def test_an_unreachable_scheduler_is_one_clear_line(cli, tmp_path):

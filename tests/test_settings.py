@@ -20,6 +20,7 @@ NOT_THRESHOLDS = {
     "MAX_STORY_ID",  # SQLite's largest integer
     "ROWS",  # derived: permutations / bands
     "_CHUNK",  # read size of a fetch
+    "AUTO",  # the value standing for `--workers auto`
 }
 
 

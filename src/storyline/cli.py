@@ -120,7 +120,7 @@ def _ingest(args: argparse.Namespace, db: str) -> Any:
         from storyline.engine.dask_engine import DaskError, dask_analyzer
 
         try:
-            analyzer = dask_analyzer(args.scheduler, args.workers if args.workers > 1 else 2)
+            analyzer = dask_analyzer(args.scheduler, max(args.workers, 2))
         except DaskError as e:
             raise CliError(str(e)) from None
     elif args.scheduler:
@@ -560,6 +560,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workers(value: str) -> int:
+    """`auto` (engine.workers.AUTO) or a positive number."""
+    from storyline.engine.workers import AUTO
+
+    return AUTO if value == "auto" else _positive(value)
+
+
 def _positive(value: str) -> int:
     n = int(value)
     if n < 1:
@@ -602,8 +609,10 @@ def build_parser() -> argparse.ArgumentParser:
             help="refuse inputs larger than this; JSON Lines files over 8 MB are read a line at a time and the limit holds per line (default 50 MB)",
         )
         sp.add_argument(
-            "--workers", type=_positive, default=1,
-            help="processes that run the models (default 1: one process, embedding beside parsing)",
+            "--workers", type=_workers, default="auto", metavar="N|auto",
+            help="where the models run: 1 = this process only (embedding beside parsing); N = N worker "
+            "processes; auto (default) = this process, joined from the third batch on by one worker "
+            "process on a machine of two cores or more",
         )  # fmt: skip
         sp.add_argument(
             "--engine", choices=("local", "dask"), default="local",

@@ -48,6 +48,10 @@ class Settings:
         32, "articles analysed (one spaCy pipe, one embedding call) and committed (one transaction) together",
         "ingest",
     )  # fmt: skip
+    auto_worker_after: int = setting(
+        2, "batches --workers auto analyses inline before it starts a worker process beside it: loading a "
+        "process's models costs about two batches' parse", "ingest",
+    )  # fmt: skip
 
     # -- extract --------------------------------------------------------------------------------
     outlet_acronym_min_letters: int = setting(

@@ -8,12 +8,16 @@ stores them sees exactly what the local engine sees: the same stories whatever r
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from storyline.analyze.pipeline import parse_batch, texts_to_embed, with_vectors
 from storyline.records import AnalyzedArticle, Article, IngestProblem
+from storyline.settings import SETTINGS as S
 from storyline.stories import dedup
+
+AUTO = 0  # `--workers auto`: see AutoAnalyzer
 
 # Each article of a batch, in order: analysed with its MinHash signature, or why its analysis failed.
 Analyzed = list[tuple[AnalyzedArticle, tuple[int, ...]] | IngestProblem]
@@ -97,9 +101,9 @@ class Analyzer:
 class InlineAnalyzer(Analyzer):
     """One worker: spaCy on this thread while the previous batch embeds on another.
 
-    Torch keeps a thread per core. When only the leads were embedded, one thread was faster (31 s
-    against 33 s for 300 articles on two cores); now that every sentence is embedded at ingest,
-    embedding is the larger half and one thread makes it the bottleneck (35 s against 30 s for 150).
+    Torch keeps a thread per core: with MiniLM on the leads only (the rest is the static
+    embedder's lookup), one thread or two made no difference (35.2 s and 35.0 s for 300 articles
+    on two cores).
     """
 
     def __init__(self) -> None:
@@ -146,11 +150,63 @@ class ExecutorAnalyzer(Analyzer):
             self._executor.shutdown(wait=True, cancel_futures=True)
 
 
-def local_analyzer(workers: int) -> Analyzer:
-    """`workers` = 1: inline; more: that many processes (spawned, so no inherited torch threads)."""
-    if workers <= 1:
-        return InlineAnalyzer()
-    pool = ProcessPoolExecutor(
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes, spawned so that none inherits this process's torch threads."""
+    return ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm_worker
     )
-    return ExecutorAnalyzer(pool, workers, owned=True)
+
+
+class AutoAnalyzer(Analyzer):
+    """The default: inline, and from batch `after` + 1 on, on a machine of two cores or more, one
+    worker process beside it, which takes a batch whenever it has none.
+
+    The two share the cores as two processes do, without either's cost: on 300 BBC articles and
+    two cores, inline alone ran at 0.60-0.69x a bare spaCy pass and `--workers 2` (three processes)
+    at 0.79-0.93x (bench/RESULTS.md), while a small run (the sample corpus, one batch) never waits
+    for a process to load its models.
+    """
+
+    def __init__(self, after: int = S.auto_worker_after, cores: int | None = None) -> None:
+        self._inline = InlineAnalyzer()
+        self._after = after
+        self._cores = cores if cores is not None else (os.cpu_count() or 1)
+        self._seen = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._remote: Future[Analyzed] | None = None
+
+    @property
+    def depth(self) -> int:
+        # the process's batch may be the oldest in flight: the main thread parses on meanwhile
+        return 1 if self._pool is None else 4
+
+    @property
+    def started(self) -> bool:
+        """Whether the worker process was started."""
+        return self._pool is not None
+
+    def warm(self) -> None:
+        self._inline.warm()
+
+    def submit(self, batch: list[Article]) -> Future[Analyzed]:
+        self._seen += 1
+        if self._pool is None and self._seen > self._after and self._cores >= 2:
+            self._pool = _pool(1)
+        if self._pool is not None and (self._remote is None or self._remote.done()):
+            self._remote = self._pool.submit(analyze_remote, batch)
+            return self._remote
+        return self._inline.submit(batch)
+
+    def close(self) -> None:
+        self._inline.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def local_analyzer(workers: int) -> Analyzer:
+    """`workers` = AUTO: AutoAnalyzer; 1: inline; more: that many worker processes."""
+    if workers == AUTO:
+        return AutoAnalyzer()
+    if workers <= 1:
+        return InlineAnalyzer()
+    return ExecutorAnalyzer(_pool(workers), workers, owned=True)
