@@ -268,7 +268,7 @@ def _shared(a: Any, b: Any, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
 def pair_features(claims: list[Claim], vectors: np.ndarray) -> Pairs:
     """Candidate pairs (claims of different articles at cosine >= CANDIDATE) and their FEATURES rows.
 
-    Pair by pair in sparse matrices: a 200-article story has about 370,000 candidate pairs."""
+    All pairs at once, as sparse products: a 200-article story has about 660,000 candidate pairs."""
     n = len(claims)
     if n < 2:
         return Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros(0, bool))
