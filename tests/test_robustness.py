@@ -332,14 +332,19 @@ def _child_ingest(db: str, folder: str) -> None:
 
     torch.set_num_threads(1)  # OpenMP's pool does not survive fork; one thread needs no pool
 
-    os._exit(main(["ingest", folder, "--db", db, "--batch-size", "2", "--quiet"]))
+    # one process, with the models the parent loaded: `auto` would start a worker process that loads
+    # its own for seconds, holding the third batch back past every kill
+    os._exit(main(["ingest", folder, "--db", db, "--batch-size", "2", "--workers", "1", "--quiet"]))
 
 
 def test_sigkill_fifty_times_loses_nothing(tmp_path):
     """SIGKILL `storyline ingest` at random points; the store stays sound and a rerun completes it."""
+    from storyline.analyze import static
     from storyline.analyze.nlp import embedder, spacy_nlp
+    from storyline.extract.article import _language_identifier
 
-    spacy_nlp(), embedder()  # loaded once here; forked children inherit them
+    # every model loaded once here, so that forked children inherit them and commit within the kills
+    spacy_nlp(), embedder(), static.table(), static.tokenizer(), _language_identifier()
     folder = tmp_path / "in"
     files = _many_articles(folder / "all", 300)
     db = tmp_path / "kill.db"

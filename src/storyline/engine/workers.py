@@ -72,9 +72,10 @@ def warm_worker() -> None:
     """
     import torch
 
+    from storyline.analyze import static
     from storyline.analyze.nlp import embedder, spacy_nlp
 
-    spacy_nlp(), embedder()
+    spacy_nlp(), embedder(), static.table(), static.tokenizer()
     torch.set_num_threads(1)
 
 
