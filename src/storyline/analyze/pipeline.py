@@ -109,15 +109,16 @@ def with_vectors(parsed: list[AnalyzedArticle], vectors: Any = None) -> list[Ana
     leads = texts_to_embed(parsed)
     vecs = embed(leads) if vectors is None else vectors
     of = dict(zip(leads, np.asarray(vecs, dtype=np.float32), strict=True))
-    texts = list(dict.fromkeys(t for a in parsed for t in dossier_texts(a)))
+    compared = [dossier_texts(a) for a in parsed]
+    texts = list(dict.fromkeys(t for ts in compared for t in ts))
     text_of = dict(zip(texts, static.embed(texts), strict=True))
     return [
         dataclasses.replace(
             a,
             vector=tuple(float(x) for x in of[lead(a.article, list(a.sentences))]),
-            text_vectors={vector_key(t): text_of[t] for t in dossier_texts(a)},
+            text_vectors={vector_key(t): text_of[t] for t in ts},
         )
-        for a in parsed
+        for a, ts in zip(parsed, compared, strict=True)
     ]
 
 
