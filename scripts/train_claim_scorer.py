@@ -33,12 +33,11 @@ import ecb_alignment as ea  # noqa: E402
 
 from storyline.compare import claims as cl  # noqa: E402
 
-# ECB+ marks event instances, not facts, and splits look-alike instances ("checks into Betty Ford" /
-# "checks into rehab facility" are two check-ins). In the first model trained, 0.95 needed a level
-# (0.965) at which the seed visit story had no corroborated fact and the invented-story guard kept
-# 0.16 of its pairs, so the *reports* level is the lowest that is at least as precise as the hand-set
-# rules were on ECB+ (0.893, eval/ecb_alignment.py before): a judgement, not the target.
-REPORTS_PRECISION = 0.893
+# The targets. The first models (cosine, words, names, figures only) reached 0.95 only at a
+# level where the seed visit story had no corroborated fact, so they shipped at 0.893; with the
+# position, centrality and story-size features a level that reaches 0.95 keeps the seed's real
+# corroborated facts (and drops its false one), so the target is the again.
+REPORTS_PRECISION = 0.95
 RELATED_PRECISION = 0.85
 REPORTS_GRID = [round(x, 2) for x in np.arange(0.50, 0.995, 0.01)]
 RELATED_GRID = [round(x, 2) for x in np.arange(0.50, 0.995, 0.01)]

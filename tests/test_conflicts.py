@@ -122,3 +122,27 @@ def test_headlines_and_standfirsts_are_claims_cited_as_such(tmp_path, cli):
     assert repairs["status"] == "corroborated" and len(repairs["outlets"]) == 2
     (cited,) = [s for s in repairs["sources"] if s["part"] == "standfirst"]
     assert cited["sentence"] is None and cited["text"] == standfirst
+
+
+def test_a_figure_given_differently_in_headlines_and_bodies_is_one_conflict(tmp_path, cli):
+    base = {"published": "2025-06-04"}
+    recs = [
+        {**base, "url": "https://harbour.example/1", "outlet": "Harbour Times",
+         "title": "Kelby Tools recalls 40,000 hedge trimmers over switch fault",
+         "text": "Kelby Tools said on Tuesday it was recalling 40,000 of its cordless hedge trimmers after owners "
+                 "reported that the switch stuck on.\n\n"
+                 "The company said nobody had been hurt."},
+        {**base, "url": "https://valley.example/2", "outlet": "Valley Gazette",
+         "title": "45,000 hedge trimmers recalled as switch sticks on",
+         "text": "Kelby Tools is recalling 45,000 cordless hedge trimmers because their switch can stick on, "
+                 "the company said on Tuesday.\n\n"
+                 "Nobody has been injured, according to the company."},
+    ]  # fmt: skip
+    d = _dossier(tmp_path, cli, recs)
+    numbers = [c for c in d["conflicts"] if c["kind"] == "number"]
+    assert len(numbers) == 1, [(c["about"], c["claim"]) for c in numbers]
+    (conflict,) = numbers
+    assert conflict["claim"] != recs[0]["title"] and conflict["claim"] != recs[1]["title"]  # a body sentence reads better
+    for v in conflict["versions"]:
+        parts = sorted(s["part"] for s in v["sentences"])
+        assert parts == ["body", "headline"], v  # each side cites its headline and its body sentence

@@ -3,7 +3,8 @@
 A claim is a sentence, or an article's headline or standfirst, that states a fact or reports an action (bare
 quotes are "who said what", not claims). Claims of different articles are scored in pairs by a
 small logistic model over evidence (sentence-embedding cosine, shared names, content words and
-figures, headline and lead positions, mutual best match), trained on ECB+
+figures, headlines, mutual best match, how early each sentence comes and how close it is to the
+story's centroid and its article's lead, the story's size), trained on ECB+
 topics 1-35 by `scripts/train_claim_scorer.py` and shipped as `claim_pairs.json`. Pairs scored at
 the *reports* level are grouped into facts (one claim per article, every two members alike);
 pairs at the *related* level link two facts about the same event that differ in detail. Numbers,
@@ -49,6 +50,13 @@ FEATURES = (
     "shared_figure",  # both state one same number
     "headlines",  # how many of the two are headlines (0-2)
     "mutual",  # each is the other's best match between their two articles
+    "first_position",  # log(1 + position) of the earlier-placed of the two (0: a headline or standfirst)
+    "last_position",  # ... and of the later-placed: a story's main event is told first, background later
+    "central_min",  # the lower of the two claims' cosines to the story's centroid (its main event)
+    "central_max",  # ... and the higher
+    "lead_min",  # the lower of the two claims' cosines to their own article's first claim (its headline or lead)
+    "lead_max",  # ... and the higher
+    "articles",  # log of the story's article count: a large story holds more events, so likeness means less
 )
 _STOP = frozenset(
     "the a an of to in on for and or but with at by from as is was were are be been has have had that this it its "
@@ -158,7 +166,10 @@ def figures(text: str) -> dict[str, float]:
         value *= _SCALE.get(scale, 1.0)
         unit = next((w for w in words if w not in _STOP and len(w) > 2), None)
         if unit:
-            unit = unit[:-3] + "y" if unit.endswith("ies") else unit.rstrip("s")
+            if unit.endswith("ies"):
+                unit = unit[:-3] + "y"
+            elif unit.endswith("s") and not unit.endswith("ss"):
+                unit = unit[:-1]  # "trimmers" -> "trimmer", "cordless" stays
             rest = re.match(r"\s*[A-Za-z-]+\s+of\s+(?:the\s+)?([a-z]+)", after)
             out[unit + (f" of {rest.group(1)}" if rest else "")] = value  # "two days of talks" is not "90 days"
     return out
@@ -315,9 +326,20 @@ def pair_features(claims: list[Claim], vectors: np.ndarray) -> Pairs:
     mutual = (best[ii, arts[jj]] == jj) & (best[jj, arts[ii]] == ii)
     headlines = np.fromiter((c.headline for c in claims), dtype=float, count=n)
     cos = sims[ii, jj].astype(np.float64)
+    position = np.log1p(np.fromiter((c.position for c in claims), dtype=float, count=n))
+    centroid = vectors.mean(axis=0)
+    central = (vectors @ (centroid / (np.linalg.norm(centroid) or 1.0))).astype(np.float64)
+    first = np.full(int(arts.max()) + 1, -1, dtype=np.int64)
+    for k in range(n - 1, -1, -1):  # each article's first claim (its headline, or its lead sentence)
+        first[arts[k]] = k
+    lead = sims[np.arange(n), first[arts]].astype(np.float64)
+    articles = np.full(len(ii), math.log(len(np.unique(arts))))
     rows = np.column_stack([
         cos, cos * cos, overlap, idf_share, name_jaccard, shared_values.astype(float),
         headlines[ii] + headlines[jj], mutual.astype(float),
+        np.minimum(position[ii], position[jj]), np.maximum(position[ii], position[jj]),
+        np.minimum(central[ii], central[jj]), np.maximum(central[ii], central[jj]),
+        np.minimum(lead[ii], lead[jj]), np.maximum(lead[ii], lead[jj]), articles,
     ])  # fmt: skip
     ok = confirmed(cos, shared_names, overlap, shared_units, shared_values, mutual)
     return Pairs(ii, jj, rows.reshape(len(ii), len(FEATURES)), ok)
@@ -597,6 +619,8 @@ def claims_report(
 
     rows: list[ClaimRow] = []
     conflicts: list[Conflict] = []
+    same: dict[tuple[Any, ...], int] = {}  # a conflict's kind and sides -> its index in `conflicts`
+    headlines = {a.title for a, _s, _m in articles if a.title}
     for g in groups:
         by_outlet = {outlet_of(c): c for c in g.claims}
         conflict = number_conflicts(g, outlet_of) + date_conflicts(g, stated_dates or {}, outlet_of)
@@ -634,20 +658,34 @@ def claims_report(
             )
         )
         for x in conflict:
-            conflicts.append(
-                Conflict(
-                    kind=x.kind,
-                    about=x.what,
-                    claim=lead.text,
-                    versions=[
-                        ConflictVersion(
-                            value=value,
-                            outlets=sorted({outlet_of(c) for c in cs}),
-                            sentences=[cite(c).cited() for c in cs],
-                        )
-                        for value, cs in sorted(x.values.items())
+            found = Conflict(
+                kind=x.kind,
+                about=x.what,
+                claim=lead.text,
+                versions=[
+                    ConflictVersion(
+                        value=value,
+                        outlets=sorted({outlet_of(c) for c in cs}),
+                        sentences=[cite(c).cited() for c in cs],
+                    )
+                    for value, cs in sorted(x.values.items())
+                ],
+            )
+            # the headlines' "40,000 mowers" / "45,000 mowers" and the bodies' are one disagreement
+            key = (found.kind, tuple((v.value, tuple(v.outlets)) for v in found.versions))  # words may differ
+            if key not in same:
+                same[key] = len(conflicts)
+                conflicts.append(found)
+                continue
+            kept = conflicts[same[key]]
+            conflicts[same[key]] = kept.model_copy(
+                update={
+                    **({"claim": lead.text, "about": found.about} if lead.sentence >= 0 and kept.claim in headlines else {}),
+                    "versions": [
+                        a.model_copy(update={"sentences": a.sentences + [c for c in b.sentences if c not in a.sentences]})
+                        for a, b in zip(kept.versions, found.versions, strict=True)
                     ],
-                )
+                }
             )
     people: dict[str, dict[str, list[str]]] = {}
     where: dict[tuple[str, str], list[int]] = {}  # (person, outlet) -> article indices
