@@ -658,7 +658,7 @@ def claims_report(
             )
         )
         for x in conflict:
-            found = Conflict(
+            made = Conflict(
                 kind=x.kind,
                 about=x.what,
                 claim=lead.text,
@@ -672,18 +672,18 @@ def claims_report(
                 ],
             )
             # the headlines' "40,000 mowers" / "45,000 mowers" and the bodies' are one disagreement
-            key = (found.kind, tuple((v.value, tuple(v.outlets)) for v in found.versions))  # words may differ
-            if key not in same:
-                same[key] = len(conflicts)
-                conflicts.append(found)
+            sides = (made.kind, tuple((v.value, tuple(v.outlets)) for v in made.versions))  # words may differ
+            if sides not in same:
+                same[sides] = len(conflicts)
+                conflicts.append(made)
                 continue
-            kept = conflicts[same[key]]
-            conflicts[same[key]] = kept.model_copy(
+            kept = conflicts[same[sides]]
+            conflicts[same[sides]] = kept.model_copy(
                 update={
-                    **({"claim": lead.text, "about": found.about} if lead.sentence >= 0 and kept.claim in headlines else {}),
+                    **({"claim": lead.text, "about": made.about} if lead.sentence >= 0 and kept.claim in headlines else {}),
                     "versions": [
                         a.model_copy(update={"sentences": a.sentences + [c for c in b.sentences if c not in a.sentences]})
-                        for a, b in zip(kept.versions, found.versions, strict=True)
+                        for a, b in zip(kept.versions, made.versions, strict=True)
                     ],
                 }
             )
