@@ -165,3 +165,22 @@ def test_a_quote_goes_on_into_a_paragraph_printed_without_its_opening_mark():
         ("I don’t unders", "Iain Duncan Smith"),
         ("This is a coun", "Iain Duncan Smith"),
     ]
+
+
+def test_a_title_resolves_to_the_person_the_article_gives_it():
+    """A title set before the name between commas is that person's ("The Lord Chief Justice, Lord
+    Woolf, said"), and the title alone later means the same person; an acronym is its organisation."""
+    text = (
+        "Tributes paid to harbour judge\n\n"
+        "The Chief Harbour Judge, Lady Ingrid Solheim, who sat for thirty years, said it was the judge's "
+        '"patient work" that had kept the port at peace.\n\n'
+        "The funeral will be led by the Bishop of Aldwin, Dr Morag Innes, on Friday.\n\n"
+        'The Bishop of Aldwin said: "He listened to everyone who came before him."\n\n'
+        "The Harbour Audit Office praised his rulings. "
+        'The HAO said: "His judgments saved the port millions."\n'
+    )
+    assert _speakers(text) == [
+        ("patient work", "Ingrid Solheim"),
+        ("He listened to", "Morag Innes"),
+        ("His judgments ", "Harbour Audit Office"),
+    ]

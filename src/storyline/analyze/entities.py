@@ -1,7 +1,9 @@
 """Entity mentions and in-article alias resolution ("Mr Cleverly" -> "James Cleverly").
 
 A single-word or titled mention resolves to a full name of the same article that contains it;
-when two full names share the word (Wang Yi, Wang Wenbin), the nearest one before it wins.
+when two full names share the word (Wang Yi, Wang Wenbin), the nearest one before it wins. An
+organisation's acronym or short form resolves to its full name in the same article ("the NAO" ->
+"National Audit Office", "the Lib Dems" -> "Liberal Democrats").
 """
 
 from __future__ import annotations
@@ -18,6 +20,20 @@ TITLES = re.compile(
     r"^(?:(?:" + "|".join(sorted(HONORIFICS | {"mx", "professor"}) + list(OFFICES)) + r")\.?\s+)+", re.I
 )
 _POSSESSIVE = re.compile(r"[’']s?$")
+_MINOR = {"of", "and", "the", "for", "on", "in", "&"}
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """`short` is `full`'s acronym ("NAO": National Audit Office) or its words cut short ("Lib Dems")."""
+    fw = full.split()
+    if short.isupper() and 2 <= len(short) <= 6 and len(fw) > 1:
+        return "".join(w[0] for w in fw if w.lower() not in _MINOR) == short
+    sw = short.split()
+    return (
+        len(sw) == len(fw) > 1
+        and sw != fw
+        and all(len(a.rstrip("s")) >= 3 and b.lower().startswith(a.rstrip("s").lower()) for a, b in zip(sw, fw, strict=True))
+    )
 
 
 def clean_name(text: str, label: str) -> str:
@@ -46,11 +62,15 @@ def mentions(doc: Any, sentence_of: list[int]) -> list[Mention]:
     for start, name in full_people:
         for word in name.split():
             people_words.setdefault(word, []).append((start, name))
+    full_orgs = [(s, name) for s, _e, _t, label, name in raw if label in ("ORG", "NORP") and " " in name]
     out: list[Mention] = []
     for start, end, text, label, name in raw:
         canonical = name
         words = name.split()
-        if len(words) == 1 and name in people_words:
+        if label in ("ORG", "NORP") and (options := [o for o in full_orgs if abbreviates(name, o[1])]):
+            before = [o for o in options if o[0] <= start]
+            canonical = (before[-1] if before else options[0])[1]
+        elif len(words) == 1 and name in people_words:
             options = people_words[name]
             before = [o for o in options if o[0] <= start]
             canonical = (before[-1] if before else options[0])[1]

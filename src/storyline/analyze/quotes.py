@@ -302,6 +302,18 @@ class _Context:
         hits = sorted({n for n in names if all(w in n.split() for w in bare)})
         return hits[0] if len(hits) == 1 else None
 
+    def by_role(self, desc: str) -> str | None:
+        """The one person whose role, as the article gives it, is this capitalised title or begins with it."""
+        if not desc:
+            return None
+        hits = {
+            name
+            for name, roles in self.roles.items()
+            for r in roles
+            if r[:1].isupper() and (r.lower() == desc or r.lower().startswith(desc + " "))
+        }
+        return hits.pop() if len(hits) == 1 else None
+
     def last_speaker_before(self, pos: int) -> tuple[str, str] | None:
         done = [e for e in self.events if e[0] < pos]
         return (done[-1][1], done[-1][2]) if done else None
@@ -316,6 +328,19 @@ class _Context:
         `subtree` is the subject with its appositions: "the airport's chief executive, Nadia Rahman".
         """
         root = phrase[-1]
+        named = [x for x in self.mentions if x.label == "PERSON" and x.start <= root.idx < x.end]
+        appos = [
+            x
+            for t in root.children
+            if t.dep_ == "appos"
+            for x in self.mentions
+            if x.label == "PERSON" and x.start <= t.idx < x.end
+        ]
+        if appos and not named:  # "The Lord Chief Justice, Lord Woolf, who is ..., said": the name, not the title
+            return appos[0].canonical, "person"
+        lead = [t.text.lower() for t in phrase]
+        if not named and lead and lead[0] == "the" and (name := self.by_role(" ".join(lead[1:]))):
+            return name, "person"  # "the Archbishop of Canterbury said": the one person the article gives that title
         if subtree is not None and len(subtree) <= 12:
             people = [
                 x

@@ -2,7 +2,8 @@
 
 "Foreign Affairs Committee chairwoman Alicia Kearns" -> "chair, Foreign Affairs Committee";
 "Tomas Ferreira, the city's chief bridge engineer," -> "chief bridge engineer";
-"Foreign Secretary James Cleverly" -> "Foreign Secretary".
+"Foreign Secretary James Cleverly" -> "Foreign Secretary";
+"the Archbishop of Canterbury, Dr Rowan Williams," -> "Archbishop of Canterbury".
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ ROLE_WORDS = frozenset(
     professor researcher economist commissioner chief boss steward campaigner activist lawyer judge captain
     coach deputy reporter presenter historian scientist doctor nurse official representative negotiator
     secretary-general premier king queen prince princess pope envoy inspector superintendent constable
-    secretary-of-state administrator principal""".split()
+    secretary-of-state administrator principal archbishop bishop justice speaker attorney""".split()
 )
 NORMAL = {"chairman": "chair", "chairwoman": "chair", "chairperson": "chair", "spokesman": "spokesperson",
           "spokeswoman": "spokesperson", "advisor": "adviser"}  # fmt: skip
@@ -78,6 +79,23 @@ def _apposition_role(text: str, end: int) -> str | None:
     return phrase
 
 
+_BEFORE = re.compile(r"(?:^|\s)(?i:the)\s+(?P<r>[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,7}),\s+$")
+
+
+def _title_before_role(text: str, start: int) -> str | None:
+    """ "the Archbishop of Canterbury, Dr Rowan Williams," -> "Archbishop of Canterbury": a title set
+    before the name, between commas (the name's own titles, Dr or Lord, skipped)."""
+    before = text[max(0, start - 100) : start]
+    while (t := re.search(r"(?:^|\s)([A-Z][a-z]+\.?)\s+$", before)) and t.group(1).lower().rstrip(".") in TITLES:
+        before = before[: t.start(1)]
+    m = _BEFORE.search(before)
+    if not m:
+        return None
+    phrase = m.group("r").strip()
+    words = re.findall(r"[\w'-]+", phrase.lower())
+    return phrase if set(words) & ROLE_WORDS else None
+
+
 def extract_roles(doc: Any, mentions: list[Mention]) -> dict[str, list[str]]:
     """canonical person -> the roles the article gives them, in order of first appearance."""
     out: dict[str, list[str]] = {}
@@ -89,7 +107,11 @@ def extract_roles(doc: Any, mentions: list[Mention]) -> dict[str, list[str]]:
         m = at.get(ent.start_char)
         if m is None:
             continue
-        for role in (_premodifier_role(doc, ent.start), _apposition_role(text, ent.end_char)):
+        for role in (
+            _premodifier_role(doc, ent.start),
+            _apposition_role(text, ent.end_char),
+            _title_before_role(text, ent.start_char),
+        ):
             if role and role not in out.setdefault(m.canonical, []):
                 out[m.canonical].append(role)
     return {k: v for k, v in out.items() if v}
