@@ -184,3 +184,17 @@ def test_a_title_resolves_to_the_person_the_article_gives_it():
         ("He listened to", "Morag Innes"),
         ("His judgments ", "Harbour Audit Office"),
     ]
+
+
+def test_he_who_claims_is_not_the_one_claimed_about():
+    """ "Mr Osei has failed, he claimed": the "he" is the speaker of the speech, not Mr Osei."""
+    text = (
+        "Islands heading the wrong way, says Reyes\n\n"
+        "Opposition leader Daniel Reyes used his New Year message to attack the harbour minister, Tom Osei.\n\n"
+        '"The islands are heading in the wrong direction," Mr Reyes said.\n\n'
+        'Mr Osei has failed to mend the ferries, he claimed, saying he had the "wrong answer" to every question.\n'
+    )
+    assert _speakers(text) == [
+        ("The islands ar", "Daniel Reyes"),
+        ("wrong answer", "Daniel Reyes"),
+    ]

@@ -302,6 +302,18 @@ class _Context:
         hits = sorted({n for n in names if all(w in n.split() for w in bare)})
         return hits[0] if len(hits) == 1 else None
 
+    def reported_subjects(self, verb: Any) -> set[str]:
+        """The people who are subjects of what a verb of saying reports: in "Mr Blair has failed,
+        he claimed" the "he" who claims is not Mr Blair, the one claimed about."""
+        clauses = [verb.head] if verb.dep_ in ("parataxis", "ccomp") and verb.head is not verb else []
+        clauses += [c for c in verb.children if c.dep_ == "ccomp"]
+        out = set()
+        for clause in clauses:
+            for c in clause.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and (m := self.mention_at(c.idx, c.idx + len(c.text))):
+                    out.add(m.canonical)
+        return out
+
     def by_role(self, desc: str) -> str | None:
         """The one person whose role, as the article gives it, is this capitalised title or begins with it."""
         if not desc:
@@ -373,7 +385,8 @@ class _Context:
         last = self.last_speaker_before(phrase.start_char)
         if len(words) == 1 and head in ("he", "she"):
             pos = phrase.start_char
-            subj = [e for e in self.subjects if e[0] < pos and self.fits(e[1], head)]
+            reported = self.reported_subjects(phrase[-1].head)
+            subj = [e for e in self.subjects if e[0] < pos and self.fits(e[1], head) and e[1] not in reported]
             events = [e for e in self.events if e[0] < pos and (e[2] != "person" or self.fits(e[1], head))]
             last = (events[-1][1], events[-1][2]) if events else None
             if subj and (last is None or last[1] != "person" or subj[-1][0] > events[-1][0]):
