@@ -78,6 +78,10 @@ _FIGURE = re.compile(
     r"(?P<pct>\s?(?:%|per ?cent\b|percent\b))?",
     re.I,
 )
+_ANY_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b",
+    re.I,
+)
 _APPROX = re.compile(
     r"(?:more than|over|at least|about|around|nearly|almost|up to|some|roughly|fewer than|less than|under|"
     r"approximately|estimated|an estimated|as many as|as much as|between|from|within|top|topping)\s*$",
@@ -138,6 +142,8 @@ def figures(text: str) -> dict[str, float]:
     Money is one value in its currency ("$27.5bn" == "$27,500 million"); years are the timeline's.
     """
     out: dict[str, float] = {}
+    if not _ANY_NUMBER.search(text):
+        return out  # most sentences state no figure: skip the slow pattern
     for m in _FIGURE.finditer(text):
         if not (m.group("n") or m.group("w")):
             continue
@@ -334,15 +340,15 @@ def pair_features(claims: list[Claim], vectors: np.ndarray) -> Pairs:
         first[arts[k]] = k
     lead = sims[np.arange(n), first[arts]].astype(np.float64)
     articles = np.full(len(ii), math.log(len(np.unique(arts))))
-    rows = np.column_stack([
+    rows = np.stack([  # one row per feature, then seen as pairs x features (a view: no copy)
         cos, cos * cos, overlap, idf_share, name_jaccard, shared_values.astype(float),
         headlines[ii] + headlines[jj], mutual.astype(float),
         np.minimum(position[ii], position[jj]), np.maximum(position[ii], position[jj]),
         np.minimum(central[ii], central[jj]), np.maximum(central[ii], central[jj]),
         np.minimum(lead[ii], lead[jj]), np.maximum(lead[ii], lead[jj]), articles,
-    ])  # fmt: skip
+    ]).T  # fmt: skip
     ok = confirmed(cos, shared_names, overlap, shared_units, shared_values, mutual)
-    return Pairs(ii, jj, rows.reshape(len(ii), len(FEATURES)), ok)
+    return Pairs(ii, jj, rows, ok)
 
 
 def _plain_count(c: Claim) -> float | None:

@@ -20,15 +20,16 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
 
 
-def _same(speaker_a: str | None, wa: list[str], speaker_b: str | None, wb: list[str]) -> bool:
+def _same(speaker_a: str | None, wa: list[str], sa: set[str], speaker_b: str | None, wb: list[str], sb: set[str]) -> bool:
+    """Whether two printings are one quote; `sa` and `sb` are the word sets of `wa` and `wb`."""
     if speaker_a and speaker_b and speaker_a != speaker_b:
         return False
     if not wa or not wb:
         return False
-    short, long_ = sorted((wa, wb), key=len)
+    (short, _ss), (long_, vocab) = sorted(((wa, sa), (wb, sb)), key=lambda x: len(x[0]))
     if len(short) <= 2:  # one- or two-word partial quotes match only exactly
         return short == long_
-    vocab = set(long_)  # an upper bound first: a word of the shorter found nowhere in the longer cannot match
+    # an upper bound first: a word of the shorter found nowhere in the longer cannot match
     if sum(w in vocab for w in short) < 0.8 * len(short):
         return False
     m = SequenceMatcher(None, short, long_, autojunk=False)
@@ -39,18 +40,26 @@ def _same(speaker_a: str | None, wa: list[str], speaker_b: str | None, wb: list[
 def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[MergedQuote]:
     """One row per distinct quote, most widely carried first, each with every source."""
     groups: list[list[tuple[Article, Quote]]] = []
-    words: list[list[list[str]]] = []  # the words of each group's quotes, split once
+    words: list[list[tuple[list[str], set[str]]]] = []  # the words of each group's quotes, split once
+    having: dict[str, set[int]] = {}  # word -> the groups with a quote that has it
     for art, quotes in articles:
         for q in quotes:
             wq = _words(q.text)
-            for g, gw in zip(groups, words, strict=True):
-                if any(_same(q.speaker, wq, other.speaker, wo) for (_a, other), wo in zip(g, gw, strict=True)):
+            sq = set(wq)
+            # two printings of one quote share a word: only those groups can take it, first one first
+            near = sorted(set().union(*(having.get(w, ()) for w in sq))) if sq else []
+            for k in near:
+                g, gw = groups[k], words[k]
+                if any(_same(q.speaker, wq, sq, other.speaker, wo, so) for (_a, other), (wo, so) in zip(g, gw, strict=True)):
                     g.append((art, q))
-                    gw.append(wq)
+                    gw.append((wq, sq))
                     break
             else:
+                k = len(groups)
                 groups.append([(art, q)])
-                words.append([wq])
+                words.append([(wq, sq)])
+            for w in sq:
+                having.setdefault(w, set()).add(k)
     out = []
     for g in groups:
         _best_art, best = max(g, key=lambda x: (not x[1].partial, x[1].speaker is not None, len(x[1].text)))
