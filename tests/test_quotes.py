@@ -198,3 +198,20 @@ def test_he_who_claims_is_not_the_one_claimed_about():
         ("The islands ar", "Daniel Reyes"),
         ("wrong answer", "Daniel Reyes"),
     ]
+
+
+def test_a_description_with_a_possessive_is_read_whole():
+    """ "the charity's director added" is a description of someone already speaking (the "the" is
+    the possessor's), and "Harbour Relief's Morag Innes" is cited whole, not as "Relief's Morag Innes"."""
+    text = (
+        "Charity urges aid rise\n\n"
+        "The minister is being urged to double aid, Harbour Relief says in a report.\n\n"
+        "\"Rich islands are giving less and less,\" Harbour Relief's Morag Innes said.\n\n"
+        "\"The poorest children are paying with their lives,\" the charity's director added.\n"
+    )
+    art = extract(RawDocument(source="t.txt", data=text.encode(), content_type="text"), today=dt.date(2026, 1, 1))
+    (a,) = analyze_batch([art])
+    assert [(q.speaker, q.speaker_text) for q in a.quotes] == [
+        ("Morag Innes", "Harbour Relief's Morag Innes"),
+        ("Morag Innes", "the charity's director"),
+    ]

@@ -238,6 +238,8 @@ def _noun_phrase(tok: Any) -> Any:
     for t in tok.lefts:
         if t.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod"):
             left = t if t.i < left.i else left
+        if t.dep_ == "poss" and t.left_edge.i < left.i:  # "the charity's director": the possessor's own "the"
+            left = t.left_edge
     return tok.doc[left.i : tok.i + 1]
 
 
