@@ -130,10 +130,14 @@ def test_he_or_she_skips_a_speaker_whose_title_says_otherwise():
     ]
 
 
-def _speakers(text: str) -> list[tuple[str, str | None]]:
+def _quotes(text: str) -> list:
     art = extract(RawDocument(source="t.txt", data=text.encode(), content_type="text"), today=dt.date(2026, 1, 1))
     (a,) = analyze_batch([art])
-    return [(q.text[:14], q.speaker) for q in a.quotes]
+    return list(a.quotes)
+
+
+def _speakers(text: str) -> list[tuple[str, str | None]]:
+    return [(q.text[:14], q.speaker) for q in _quotes(text)]
 
 
 def test_real_news_shapes_of_attribution():
@@ -209,9 +213,7 @@ def test_a_description_with_a_possessive_is_read_whole():
         "\"Rich islands are giving less and less,\" Harbour Relief's Morag Innes said.\n\n"
         "\"The poorest children are paying with their lives,\" the charity's director added.\n"
     )
-    art = extract(RawDocument(source="t.txt", data=text.encode(), content_type="text"), today=dt.date(2026, 1, 1))
-    (a,) = analyze_batch([art])
-    assert [(q.speaker, q.speaker_text) for q in a.quotes] == [
+    assert [(q.speaker, q.speaker_text) for q in _quotes(text)] == [
         ("Morag Innes", "Harbour Relief's Morag Innes"),
         ("Morag Innes", "the charity's director"),
     ]
