@@ -375,7 +375,8 @@ def group_facts(
 ) -> list[ClaimGroup]:
     """Facts from scored pairs: confirmed *reports* pairs joined best first, *related* pairs linking two facts."""
     ii, jj = pairs.i, pairs.j
-    prob = dict(zip(zip(ii.tolist(), jj.tolist(), strict=True), p.tolist(), strict=True))
+    n = len(claims)
+    codes = ii.astype(np.int64) * n + jj  # np.nonzero's row-major order: sorted, so looked up by bisection
     parent = list(range(len(claims)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
 
@@ -394,25 +395,29 @@ def group_facts(
             return False  # one claim per article in a fact
         if float((vectors[a] @ vectors[b].T).min()) < LINK:
             return False
-        total = sum(prob.get((x, y) if x < y else (y, x), 0.0) for x in a for y in b)
+        xa, yb = np.asarray(a, dtype=np.int64)[:, None], np.asarray(b, dtype=np.int64)[None, :]
+        want = (np.minimum(xa, yb) * n + np.maximum(xa, yb)).ravel()
+        at = np.minimum(np.searchsorted(codes, want), len(codes) - 1)
+        total = float(p[at][codes[at] == want].sum())  # a pair not scored counts 0
         return total / (len(a) * len(b)) >= level
 
     order = np.argsort(-p, kind="stable")
-    for k in order:
-        if p[k] < model.reports:
-            break
-        if not pairs.confirmed[k]:
-            continue
+    ranked = p[order]
+    # the loops below walk only the pairs that can act, best first (the same order as walking all)
+    for k in order[(ranked >= model.reports) & pairs.confirmed[order]].tolist():
         gi, gj = find(int(ii[k])), find(int(jj[k]))
         if gi == gj or not alike(gi, gj, model.reports):
             continue
         parent[gj] = gi
         members[gi].extend(members.pop(gj))
     # a figure given differently: one fact on which outlets disagree, not two facts
+    counted = np.fromiter((bool(c.numbers) for c in claims), bool, count=len(claims))
     near = (
-        (p >= model.related) | (pairs.x[:, FEATURES.index("cosine")] >= CLASH_COSINE) if len(p) else np.zeros(0, bool)
-    )
-    for k in order[near[order]]:
+        ((p >= model.related) | (pairs.x[:, FEATURES.index("cosine")] >= CLASH_COSINE)) & counted[ii] & counted[jj]
+        if len(p)
+        else np.zeros(0, bool)
+    )  # `clash` needs a figure on both sides
+    for k in order[near[order]].tolist():
         i, j = int(ii[k]), int(jj[k])
         gi, gj = find(i), find(j)
         if gi == gj or not clash(claims[i], claims[j]) or not alike(gi, gj, 0.0):
@@ -422,10 +427,9 @@ def group_facts(
     roots = sorted(members, key=lambda r: min((claims[x].article, claims[x].sentence) for x in members[r]))
     index = {r: n for n, r in enumerate(roots)}
     groups = [ClaimGroup(sorted((claims[x] for x in members[r]), key=lambda c: (c.article, c.sentence))) for r in roots]
-    for k in order:
-        if p[k] < model.related:
-            break
-        gi, gj = index[find(int(ii[k]))], index[find(int(jj[k]))]
+    group_of = np.fromiter((index[find(x)] for x in range(len(claims))), np.int64, count=len(claims))
+    linked = p >= model.related
+    for gi, gj in zip(group_of[ii[linked]].tolist(), group_of[jj[linked]].tolist(), strict=True):
         if gi != gj:
             groups[gi].related.add(gj)
             groups[gj].related.add(gi)
