@@ -68,20 +68,15 @@ _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 
           "trillion": 1e12}  # fmt: skip
 _CURRENCY = {"$": "$", "us$": "$", "usd": "$", "£": "£", "gbp": "£", "€": "€", "eur": "€", "¥": "¥", "a$": "A$",
              "c$": "C$", "hk$": "HK$", "rmb": "CNY", "yuan": "CNY", "dollars": "$", "pounds": "£", "euros": "€"}  # fmt: skip
-_NUMBER = (
-    r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"|(?P<w>\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b)"
-)
+_COUNT_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred"
+_NUMBER = r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)" r"|(?P<w>\b(?:" + _COUNT_WORDS + r")\b)"
 _FIGURE = re.compile(
     r"(?P<cur>US\$|A\$|C\$|HK\$|[$£€¥])?\s?(?:" + _NUMBER + r")"
     r"(?P<scale>\s?(?:bn|mn|tn|k|m|thousand|million|billion|trillion)\b)?"
     r"(?P<pct>\s?(?:%|per ?cent\b|percent\b))?",
     re.I,
 )
-_ANY_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b",
-    re.I,
-)
+_ANY_NUMBER = re.compile(r"\d|\b(?:" + _COUNT_WORDS + r")\b", re.I)  # what `figures` can find at all
 _APPROX = re.compile(
     r"(?:more than|over|at least|about|around|nearly|almost|up to|some|roughly|fewer than|less than|under|"
     r"approximately|estimated|an estimated|as many as|as much as|between|from|within|top|topping)\s*$",
