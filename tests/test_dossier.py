@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import jsonschema
 from conftest import stories_json
@@ -165,3 +168,30 @@ def test_rows_are_facts_and_the_summary_repeats_none(cli, corpus_db):
         assert widths == sorted(widths, reverse=True)
         code, out, _ = cli("compare", story["id"], "--all", "--db", corpus_db)  # every kind of cell prints
         assert code == 0 and "○ the same event in other detail" in out
+
+
+_ENTITIES_SCRIPT = """
+from storyline.compare.entities import merge_entities
+from storyline.records import Article, Mention
+
+art = Article("a1", "k", "h", "a.txt", None, None, None, None, None, None, None, None, ("text",))
+orgs = ["the Anti-Terrorism Bill", "the Prevention of Terrorism Bill", "the Crime Bill", "the Identity Cards Bill"]
+mentions = [Mention(0, 0, 1, o, "ORG", o) for o in orgs]
+mentions += [Mention(1, 0, 1, orgs[1], "ORG", orgs[1]), Mention(2, 0, 4, "Bill", "PERSON", "Bill")]
+print(sorted((e.name, e.mentions) for e in merge_entities([(art, mentions, {})])))
+"""
+
+
+def test_which_entity_a_bare_word_joins_does_not_depend_on_the_process(tmp_path):
+    # "Bill" (tagged a person) is cut from one of several bills: it joins the one named most, and
+    # the entity list is the same in every process, not decided by the order of a set of strings
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", _ENTITIES_SCRIPT], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for seed in range(8)
+    }  # fmt: skip
+    assert len(outs) == 1, outs
+    assert "('the Prevention of Terrorism Bill', 3)" in outs.pop()
+

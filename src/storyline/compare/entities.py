@@ -33,7 +33,8 @@ def merge_entities(
                 for word in m.canonical.split():
                     full_people.setdefault(word, set()).add(m.canonical)
 
-    orgs = {m.canonical for _a, ms, _r in articles for m in ms if m.label == "ORG" and " " in m.canonical}
+    org_mentions = Counter(m.canonical for _a, ms, _r in articles for m in ms if m.label == "ORG" and " " in m.canonical)
+    orgs = sorted(org_mentions, key=lambda o: (-org_mentions[o], o))  # most named first: no set order decides
 
     def key_of(m: Mention) -> str:
         if m.label == "PERSON" and " " not in m.canonical and len(full_people.get(m.canonical, ())) == 1:
