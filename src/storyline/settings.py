@@ -159,6 +159,10 @@ class Settings:
         1024, "claims whose shared words are counted at once: a dense block of this many rows by every claim "
         "(8 MB at 1,000 claims)", "compare",
     )  # fmt: skip
+    claim_few_pairs: int = setting(
+        256, "pairs this few have their shared words counted by set intersection (the same counts): the sparse "
+        "products' set-up costs more than they do, and grouping asks for a few pairs at a time", "compare",
+    )  # fmt: skip
     clash_cosine: float = setting(
         0.75, "two sentences this alike that give one quantity differently speak of one fact", "compare"
     )

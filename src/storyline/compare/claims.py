@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -76,7 +76,10 @@ _FIGURE = re.compile(
     r"(?P<pct>\s?(?:%|per ?cent\b|percent\b))?",
     re.I,
 )
-_ANY_NUMBER = re.compile(r"\d|\b(?:" + _COUNT_WORDS + r")\b", re.I)  # what `figures` can find at all
+_FIRST_LETTERS = "".join(sorted({w[0] for w in _COUNT_WORDS.split("|")}))
+# where a figure's number can start: a digit or a count word (the lookahead rejects most letters at once)
+_ANY_NUMBER = re.compile(r"\d|\b(?=[" + _FIRST_LETTERS + r"])(?:" + _COUNT_WORDS + r")\b", re.I)
+_PREFIX = len("HK$ ")  # the longest currency and space `_FIGURE` takes before a number
 _APPROX = re.compile(
     r"(?:more than|over|at least|about|around|nearly|almost|up to|some|roughly|fewer than|less than|under|"
     r"approximately|estimated|an estimated|as many as|as much as|between|from|within|top|topping)\s*$",
@@ -97,6 +100,18 @@ class ClaimModel:
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(x @ np.asarray(self.coef) + self.intercept)))
+
+    def can_reach(self, known: dict[str, np.ndarray], ranges: np.ndarray) -> np.ndarray:
+        """Per pair, whether it can score either level when only the `known` features are computed,
+        every other at its most favourable value in `ranges` (features x (low, high)): the pairs that
+        cannot need no other feature. A large story's size alone lowers every score, so most of its
+        hundreds of thousands of weak pairs are settled by their cosine and shared words."""
+        level = min(self.reports, self.related)
+        need = math.log(level / (1.0 - level)) - 1e-9  # a logit a hair under the level: rounding never drops a pair
+        total: Any = self.intercept
+        for k, (name, c) in enumerate(zip(FEATURES, self.coef, strict=True)):
+            total = total + (c * known[name] if name in known else max(c * ranges[k, 0], c * ranges[k, 1]))
+        return np.asarray(total >= need)
 
 
 @lru_cache(maxsize=4)
@@ -129,6 +144,20 @@ class ClaimGroup:
     related: set[int] = field(default_factory=set)  # indices of the groups about the same event
 
 
+def _figure_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches `_FIGURE.finditer(text)` gives, tried only where a number starts (and the few
+    characters a currency takes before it): the pattern itself is slow to reject a position."""
+    pos = 0
+    while hit := _ANY_NUMBER.search(text, pos):
+        for start in range(max(pos, hit.start() - _PREFIX), hit.start() + 1):
+            if m := _FIGURE.match(text, start):
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = hit.start() + 1
+
+
 def figures(text: str) -> dict[str, float]:
     """Exact figures with what they count: '40,000 robot lawnmowers' -> {'lawnmower': 40000}.
 
@@ -137,9 +166,7 @@ def figures(text: str) -> dict[str, float]:
     Money is one value in its currency ("$27.5bn" == "$27,500 million"); years are the timeline's.
     """
     out: dict[str, float] = {}
-    if not _ANY_NUMBER.search(text):
-        return out  # most sentences state no figure: skip the slow pattern
-    for m in _FIGURE.finditer(text):
+    for m in _figure_matches(text):
         if not (m.group("n") or m.group("w")):
             continue
         before, after = text[max(0, m.start() - 24) : m.start()], text[m.end() :]
@@ -176,16 +203,20 @@ def figures(text: str) -> dict[str, float]:
     return out
 
 
-def _stems(words: list[str]) -> frozenset[str]:
-    return frozenset(w.lower().rstrip("s")[:6] for w in words if w.lower() not in _STOP and len(w) > 3)
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
 
 
-def _claim(article: int, idx: int, text: str, names: frozenset[str]) -> Claim:
-    words = re.findall(r"[A-Za-z][A-Za-z']*", text)
-    values = frozenset(float(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?", text))
-    values |= {float(_WORDNUM[w.lower()]) for w in words if w.lower() in _WORDNUM}
+def _stems(lower: list[str]) -> frozenset[str]:
+    return frozenset(w.rstrip("s")[:6] for w in lower if len(w) > 3 and w not in _STOP)
+
+
+def _claim(article: int, idx: int, text: str, names: frozenset[str], words: list[str] | None = None) -> Claim:
+    lower = [w.lower() for w in (_WORD.findall(text) if words is None else words)]
+    values = frozenset(float(n.replace(",", "")) for n in _DIGITS.findall(text))
+    values |= {float(_WORDNUM[w]) for w in lower if w in _WORDNUM}
     position = 0 if idx < 0 else idx + 1
-    return Claim(article, idx, text, names, _stems(words), figures(text), values, position)
+    return Claim(article, idx, text, names, _stems(lower), figures(text), values, position)
 
 
 def split_claims(
@@ -198,11 +229,15 @@ def split_claims(
     """The headline, standfirst and sentences that state something (not bare quotes, questions or fragments)."""
     out = []
     for idx, text in ((HEADLINE, title), (STANDFIRST, standfirst)):
-        if text and len(re.findall(r"[A-Za-z][A-Za-z']*", text)) >= 3 and not text.rstrip().endswith("?"):
+        if text and len(_WORD.findall(text)) >= 3 and not text.rstrip().endswith("?"):
             out.append(_claim(article_index, idx, text.strip(), frozenset()))
+    named: dict[int, set[str]] = {}
+    for m in mentions:
+        if m.label in ("PERSON", "ORG", "GPE", "FAC"):
+            named.setdefault(m.sentence, set()).add(m.canonical.lower())
     for s in sentences:
         text = s.text.strip()
-        words = re.findall(r"[A-Za-z][A-Za-z']*", text)
+        words = _WORD.findall(text)
         if (
             len(words) < 4
             or text.endswith("?")
@@ -214,21 +249,20 @@ def split_claims(
         quoted = sum(len(q) for q in re.findall(r"[“\"‘][^”\"’]*[”\"’]", text))
         if quoted > 0.7 * len(text):
             continue  # a quote is "who said what", not a claim of the outlet
-        names = frozenset(
-            m.canonical.lower() for m in mentions if m.sentence == s.idx and m.label in ("PERSON", "ORG", "GPE", "FAC")
-        )
-        out.append(_claim(article_index, s.idx, text, names))
+        out.append(_claim(article_index, s.idx, text, frozenset(named.get(s.idx, ())), words))
     return out
 
 
 @dataclass(frozen=True)
 class Pairs:
-    """The candidate pairs of a story's claims: indices, FEATURES rows, and whether evidence confirms them."""
+    """The scored candidate pairs of a story's claims: indices, FEATURES rows, and whether evidence confirms them.
+    `story` scores any other pair the same way (`group_facts` asks it for the pairs `pair_features` left out)."""
 
     i: np.ndarray
     j: np.ndarray
     x: np.ndarray
     confirmed: np.ndarray  # bool: the embedding and the shared names, words or figures agree (`confirmed`)
+    story: StoryPairs | None = None
 
 
 def confirmed(
@@ -264,86 +298,156 @@ def _incidence(sets: list[frozenset[Any]], weight: dict[Any, float] | None = Non
 
 
 def _shared(a: Any, b: Any, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
-    """Per pair k, row ii[k] of `a` dotted with row jj[k] of `b` (what two claims share, weighted).
-    `ii` is sorted (np.nonzero's order): the product is taken S.claim_pair_block rows at a time, dense."""
+    """Per pair k, row ii[k] of `a` dotted with row jj[k] of `b` (what two claims share, weighted):
+    the product taken S.claim_pair_block rows at a time, dense, over the pairs sorted by `ii`."""
+    order = None if np.all(ii[:-1] <= ii[1:]) else np.argsort(ii, kind="stable")
+    si, sj = (ii, jj) if order is None else (ii[order], jj[order])
     out = np.zeros(len(ii))
     bt = b.T.tocsc()
     step = S.claim_pair_block
     for r0 in range(0, a.shape[0], step):
-        lo, hi = np.searchsorted(ii, [r0, r0 + step])
+        lo, hi = np.searchsorted(si, [r0, r0 + step])
         if lo < hi:
             block = (a[r0 : r0 + step] @ bt).toarray()
-            out[lo:hi] = block[ii[lo:hi] - r0, jj[lo:hi]]
+            out[lo:hi] = block[si[lo:hi] - r0, sj[lo:hi]]
+    if order is not None:
+        out[order] = out.copy()
     return out
 
 
-def pair_features(claims: list[Claim], vectors: np.ndarray) -> Pairs:
-    """Candidate pairs (claims of different articles at cosine >= CANDIDATE) and their FEATURES rows.
+class StoryPairs:
+    """What the FEATURES of any pair of a story's claims are computed from, computed once per story."""
 
-    All pairs at once, as sparse products: a 200-article story has about 660,000 candidate pairs."""
-    n = len(claims)
-    if n < 2:
+    def __init__(self, claims: list[Claim], vectors: np.ndarray) -> None:
+        n = len(claims)
+        self.n = n
+        self.sims = vectors @ vectors.T
+        arts = np.fromiter((c.article for c in claims), dtype=np.int64, count=n)
+        self.arts = arts
+        # each claim's best match in every other article: one argmax per article (an article's claims are adjacent)
+        self.best = np.zeros((n, int(arts.max()) + 1), dtype=np.int64)
+        for art in np.unique(arts):
+            cols = np.flatnonzero(arts == art)
+            lo, hi = int(cols[0]), int(cols[-1]) + 1
+            if hi - lo == len(cols):
+                self.best[:, art] = lo + np.argmax(self.sims[:, lo:hi], axis=1)
+            else:
+                self.best[:, art] = cols[np.argmax(self.sims[:, cols], axis=1)]
+        df: dict[str, int] = {}
+        for c in claims:
+            for w in c.words:
+                df[w] = df.get(w, 0) + 1
+        idf = {w: math.log((n + 1) / k) for w, k in df.items()}
+        names = [c.names for c in claims]  # a name in a quarter of all claims tells no claim apart
+        counts: dict[str, int] = {}
+        for ns in names:
+            for x in ns:
+                counts[x] = counts.get(x, 0) + 1
+        common = {x for x, k in counts.items() if k > max(2, n // 4)}
+        names = [ns - common for ns in names]
+        self.sets: dict[str, list[frozenset[Any]]] = {  # what a few pairs share is counted on these sets; many, on the matrices below
+            "words": [c.words for c in claims], "names": names, "values": [c.values for c in claims],
+            "units": [frozenset(c.numbers) for c in claims],
+        }  # fmt: skip
+        self.idf = idf
+        self.words = _incidence([c.words for c in claims])
+        self.size = np.asarray(self.words.sum(axis=1)).ravel()
+        self.weighted = _incidence([c.words for c in claims], idf)
+        self.mass = np.asarray(self.weighted.sum(axis=1)).ravel()
+        self.name_m = _incidence(names)
+        self.n_names = np.asarray(self.name_m.sum(axis=1)).ravel()
+        self.values_m = _incidence([c.values for c in claims])
+        self.units_m = _incidence([frozenset(c.numbers) for c in claims])
+        self.headlines = np.fromiter((c.headline for c in claims), dtype=float, count=n)
+        self.position = np.log1p(np.fromiter((c.position for c in claims), dtype=float, count=n))
+        centroid = vectors.mean(axis=0)
+        self.central = (vectors @ (centroid / (np.linalg.norm(centroid) or 1.0))).astype(np.float64)
+        first = np.full(int(arts.max()) + 1, -1, dtype=np.int64)
+        for k in range(n - 1, -1, -1):  # each article's first claim (its headline, or its lead sentence)
+            first[arts[k]] = k
+        self.lead = self.sims[np.arange(n), first[arts]].astype(np.float64)
+        self.articles = math.log(len(np.unique(arts)))
+
+    def candidates(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs of claims of different articles at cosine >= CANDIDATE, in row-major order."""
+        ii, jj = np.nonzero(self.sims >= CANDIDATE)
+        keep = (ii < jj) & (self.arts[ii] != self.arts[jj])
+        return ii[keep], jj[keep]
+
+    def shared(self, kind: str, ii: np.ndarray, jj: np.ndarray, weighted: bool = False) -> np.ndarray:
+        """Per pair, how many of its `kind` (words, names, values, units) the two claims share, or
+        (`weighted`) the IDF weight of the words they share. A few pairs (as `group_facts` asks for) by
+        set intersection; many by sparse products, whose set-up a few pairs need not pay for."""
+        if len(ii) > S.claim_few_pairs:
+            a = {"words": self.words, "names": self.name_m, "values": self.values_m, "units": self.units_m}[kind]
+            return _shared(self.weighted if weighted else a, a, ii, jj)
+        sets, idf = self.sets[kind], self.idf
+        both = [sets[i] & sets[j] for i, j in zip(ii.tolist(), jj.tolist(), strict=True)]
+        if weighted:
+            return np.array([sum(idf[w] for w in s) for s in both], dtype=float)
+        return np.array([len(s) for s in both], dtype=float)
+
+    def likeness(self, ii: np.ndarray, jj: np.ndarray) -> dict[str, np.ndarray]:
+        """The features that decide most pairs: cosine, and the words two claims share (plain and weighted)."""
+        shared_words = self.shared("words", ii, jj)
+        union = self.size[ii] + self.size[jj] - shared_words
+        overlap = np.divide(shared_words, union, out=np.zeros(len(ii)), where=union > 0)
+        shared_weight = self.shared("words", ii, jj, weighted=True)
+        weight = self.mass[ii] + self.mass[jj] - shared_weight
+        idf_share = np.divide(shared_weight, weight, out=np.zeros(len(ii)), where=weight > 0)
+        cos = self.sims[ii, jj].astype(np.float64)
+        return {"cosine": cos, "cosine_squared": cos * cos, "words": overlap, "weighted_words": idf_share}
+
+    def features(
+        self, ii: np.ndarray, jj: np.ndarray, like: dict[str, np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The FEATURES rows (pairs x features) of pairs (ii[k], jj[k]), and whether evidence confirms each;
+        `like` is what `likeness` gave for these pairs, when the caller has it."""
+        like = like or self.likeness(ii, jj)
+        cos, overlap, idf_share = like["cosine"], like["words"], like["weighted_words"]
+        shared_names = self.shared("names", ii, jj)
+        name_union = self.n_names[ii] + self.n_names[jj] - shared_names
+        name_jaccard = np.divide(shared_names, name_union, out=np.zeros(len(ii)), where=name_union > 0)
+        shared_values = self.shared("values", ii, jj) > 0
+        shared_units = self.shared("units", ii, jj) > 0
+        arts, best = self.arts, self.best
+        mutual = (best[ii, arts[jj]] == jj) & (best[jj, arts[ii]] == ii)
+        h, pos, central, lead = self.headlines, self.position, self.central, self.lead
+        rows = np.stack([  # one row per feature, then seen as pairs x features (a view: no copy)
+            cos, cos * cos, overlap, idf_share, name_jaccard, shared_values.astype(float),
+            h[ii] + h[jj], mutual.astype(float),
+            np.minimum(pos[ii], pos[jj]), np.maximum(pos[ii], pos[jj]),
+            np.minimum(central[ii], central[jj]), np.maximum(central[ii], central[jj]),
+            np.minimum(lead[ii], lead[jj]), np.maximum(lead[ii], lead[jj]), np.full(len(ii), self.articles),
+        ]).T  # fmt: skip
+        return rows, confirmed(cos, shared_names, overlap, shared_units, shared_values, mutual)
+
+    def ranges(self) -> np.ndarray:
+        """Each feature's lowest and highest possible value in this story (features x 2)."""
+        pos, central, lead = self.position, self.central, self.lead
+        return np.array([
+            (-1.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 2.0), (0.0, 1.0),
+            (pos.min(), pos.max()), (pos.min(), pos.max()), (central.min(), central.max()),
+            (central.min(), central.max()), (lead.min(), lead.max()), (lead.min(), lead.max()),
+            (self.articles, self.articles),
+        ])  # fmt: skip
+
+
+def pair_features(claims: list[Claim], vectors: np.ndarray, model: ClaimModel | None = None) -> Pairs:
+    """Candidate pairs (claims of different articles at cosine >= CANDIDATE) and their FEATURES rows;
+    with a `model`, only those that can reach one of its levels or clash (`ClaimModel.can_reach`).
+
+    All pairs at once, as sparse products: a 200-article story has about 660,000 pairs at CANDIDATE."""
+    if len(claims) < 2:
         return Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros(0, bool))
-    sims = vectors @ vectors.T
-    arts = np.fromiter((c.article for c in claims), dtype=np.int64, count=n)
-    # each claim's best match in every other article: one argmax per article
-    best = np.zeros((n, int(arts.max()) + 1), dtype=np.int64)
-    for art in np.unique(arts):
-        cols = np.flatnonzero(arts == art)
-        best[:, art] = cols[np.argmax(sims[:, cols], axis=1)]
-    ii, jj = np.nonzero(np.triu(sims >= CANDIDATE, k=1) & (arts[:, None] != arts[None, :]))
-    df: dict[str, int] = {}
-    for c in claims:
-        for w in c.words:
-            df[w] = df.get(w, 0) + 1
-    idf = {w: math.log((n + 1) / k) for w, k in df.items()}
-    names = [c.names for c in claims]  # a name in a quarter of all claims tells no claim apart
-    counts: dict[str, int] = {}
-    for ns in names:
-        for x in ns:
-            counts[x] = counts.get(x, 0) + 1
-    common = {x for x, k in counts.items() if k > max(2, n // 4)}
-    names = [ns - common for ns in names]
-
-    words = _incidence([c.words for c in claims])
-    shared_words = _shared(words, words, ii, jj)
-    size = np.asarray(words.sum(axis=1)).ravel()
-    union = size[ii] + size[jj] - shared_words
-    overlap = np.divide(shared_words, union, out=np.zeros(len(ii)), where=union > 0)
-    weighted = _incidence([c.words for c in claims], idf)
-    shared_weight = _shared(weighted, words, ii, jj)
-    mass = np.asarray(weighted.sum(axis=1)).ravel()
-    weight = mass[ii] + mass[jj] - shared_weight
-    idf_share = np.divide(shared_weight, weight, out=np.zeros(len(ii)), where=weight > 0)
-    name_m = _incidence(names)
-    shared_names = _shared(name_m, name_m, ii, jj)
-    n_names = np.asarray(name_m.sum(axis=1)).ravel()
-    name_union = n_names[ii] + n_names[jj] - shared_names
-    name_jaccard = np.divide(shared_names, name_union, out=np.zeros(len(ii)), where=name_union > 0)
-    values_m = _incidence([c.values for c in claims])
-    shared_values = _shared(values_m, values_m, ii, jj) > 0
-    units_m = _incidence([frozenset(c.numbers) for c in claims])
-    shared_units = _shared(units_m, units_m, ii, jj) > 0
-    mutual = (best[ii, arts[jj]] == jj) & (best[jj, arts[ii]] == ii)
-    headlines = np.fromiter((c.headline for c in claims), dtype=float, count=n)
-    cos = sims[ii, jj].astype(np.float64)
-    position = np.log1p(np.fromiter((c.position for c in claims), dtype=float, count=n))
-    centroid = vectors.mean(axis=0)
-    central = (vectors @ (centroid / (np.linalg.norm(centroid) or 1.0))).astype(np.float64)
-    first = np.full(int(arts.max()) + 1, -1, dtype=np.int64)
-    for k in range(n - 1, -1, -1):  # each article's first claim (its headline, or its lead sentence)
-        first[arts[k]] = k
-    lead = sims[np.arange(n), first[arts]].astype(np.float64)
-    articles = np.full(len(ii), math.log(len(np.unique(arts))))
-    rows = np.stack([  # one row per feature, then seen as pairs x features (a view: no copy)
-        cos, cos * cos, overlap, idf_share, name_jaccard, shared_values.astype(float),
-        headlines[ii] + headlines[jj], mutual.astype(float),
-        np.minimum(position[ii], position[jj]), np.maximum(position[ii], position[jj]),
-        np.minimum(central[ii], central[jj]), np.maximum(central[ii], central[jj]),
-        np.minimum(lead[ii], lead[jj]), np.maximum(lead[ii], lead[jj]), articles,
-    ]).T  # fmt: skip
-    ok = confirmed(cos, shared_names, overlap, shared_units, shared_values, mutual)
-    return Pairs(ii, jj, rows, ok)
+    story = StoryPairs(claims, vectors)
+    ii, jj = story.candidates()
+    like = story.likeness(ii, jj)
+    if model is not None:  # the rest only where the pair can reach a level, or clash (`group_facts`)
+        keep = model.can_reach(like, story.ranges()) | (like["cosine"] >= CLASH_COSINE)
+        ii, jj, like = ii[keep], jj[keep], {k: v[keep] for k, v in like.items()}
+    x, ok = story.features(ii, jj, like)
+    return Pairs(ii, jj, x, ok, story)
 
 
 def _plain_count(c: Claim) -> float | None:
@@ -392,8 +496,16 @@ def group_facts(
             return False
         xa, yb = np.asarray(a, dtype=np.int64)[:, None], np.asarray(b, dtype=np.int64)[None, :]
         want = (np.minimum(xa, yb) * n + np.maximum(xa, yb)).ravel()
-        at = np.minimum(np.searchsorted(codes, want), len(codes) - 1)
-        total = float(p[at][codes[at] == want].sum())  # a pair not scored counts 0
+        found, total = np.zeros(len(want), bool), 0.0
+        if len(codes):
+            at = np.minimum(np.searchsorted(codes, want), len(codes) - 1)
+            found = codes[at] == want
+            total = float(p[at[found]].sum())  # as p[at][found]: the same sum, in the same order
+        if pairs.story is not None and not found.all():  # pairs left out as unable to act: scored now
+            mi, mj = want[~found] // n, want[~found] % n
+            keep = pairs.story.sims[mi, mj] >= CANDIDATE  # a pair under CANDIDATE counts 0
+            if keep.any():
+                total += float(model.probability(pairs.story.features(mi[keep], mj[keep])[0]).sum())
         return total / (len(a) * len(b)) >= level
 
     order = np.argsort(-p, kind="stable")
@@ -434,7 +546,7 @@ def group_facts(
 def align(claims: list[Claim], vectors: np.ndarray, model: ClaimModel | None = None) -> list[ClaimGroup]:
     """Group claims of different articles that state the same fact, and link facts of one event."""
     model = model or load_model()
-    pairs = pair_features(claims, vectors)
+    pairs = pair_features(claims, vectors, model)
     p = model.probability(pairs.x) if len(pairs.x) else np.zeros(0)
     return group_facts(claims, vectors, pairs, p, model)
 

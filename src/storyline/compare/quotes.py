@@ -42,22 +42,33 @@ def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[MergedQuot
     groups: list[list[tuple[Article, Quote]]] = []
     words: list[list[tuple[list[str], set[str]]]] = []  # the words of each group's quotes, split once
     having: dict[str, set[int]] = {}  # word -> the groups with a quote that has it
+    # per group: the fewest distinct words a quote must share with it to match one of its quotes
+    fewest: list[float] = []
     for art, quotes in articles:
         for q in quotes:
             wq = _words(q.text)
             sq = set(wq)
-            # two printings of one quote share a word: only those groups can take it, first one first
-            near = sorted(set().union(*(having.get(w, ()) for w in sq))) if sq else []
+            # The words of the shorter printing are 80% in the longer (`_same`), and each of its distinct
+            # words missing from the longer costs one of them at least: so a match shares at least
+            # len(set) - 0.2 * len of the shorter's words. Only groups sharing that many can take it.
+            need = len(sq) - 0.2 * len(wq)
+            shared: dict[int, int] = {}
+            for w in sq:
+                for k in having.get(w, ()):
+                    shared[k] = shared.get(k, 0) + 1
+            near = sorted(k for k, c in shared.items() if c >= min(need, fewest[k]))
             for k in near:
                 g, gw = groups[k], words[k]
                 if any(_same(q.speaker, wq, sq, other.speaker, wo, so) for (_a, other), (wo, so) in zip(g, gw, strict=True)):
                     g.append((art, q))
                     gw.append((wq, sq))
+                    fewest[k] = min(fewest[k], need)
                     break
             else:
                 k = len(groups)
                 groups.append([(art, q)])
                 words.append([(wq, sq)])
+                fewest.append(need)
             for w in sq:
                 having.setdefault(w, set()).add(k)
     out = []
