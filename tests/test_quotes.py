@@ -217,3 +217,27 @@ def test_a_description_with_a_possessive_is_read_whole():
         ("Morag Innes", "Harbour Relief's Morag Innes"),
         ("Morag Innes", "the charity's director"),
     ]
+
+
+
+def test_he_and_she_look_first_to_who_the_sentence_before_is_about():
+    """ "Asked if Mr Osei could return, he replied": the one asked is the reply's "he", and Mr Osei
+    only the subject of the question; "she believed Mr Reyes acted" leaves the next "she" to the one
+    who believed (a Baroness is a she)."""
+    text = (
+        "Osei row should end - Reyes\n\n"
+        "Premier Daniel Reyes said it was time to draw a line under the row surrounding Tom Osei.\n\n"
+        "The opposition have called for a second inquiry into the visa for Mr Osei's cousin. "
+        "At the end of his trip, Mr Reyes said he still admired Mr Osei and thought his integrity was intact.\n\n"
+        "In his first comments since the report, Mr Reyes told the Harbour Gazette he had not read it. "
+        'But told the Gazette: "As far as I am concerned, we have drawn a line under that."\n\n'
+        "Asked if Mr Osei could return to the cabinet at some point, he replied: "
+        '"I have made my admiration for Tom very clear. He has been a tremendous colleague."\n\n'
+        "Baroness Ama Mensah, who chaired the inquiry, said she believed Mr Reyes acted without a plan. "
+        '"Now we have to make the best of it," she told the Gazette.\n'
+    )
+    assert _speakers(text) == [
+        ("As far as I am", "Daniel Reyes"),
+        ("I have made my", "Daniel Reyes"),
+        ("Now we have to", "Ama Mensah"),
+    ]

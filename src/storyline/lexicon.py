@@ -7,9 +7,9 @@ needs a wider set it says so by extending one here (`| {...}`), so the lists can
 from __future__ import annotations
 
 # Courtesy titles printed before a name ("Mr Cleverly", "Dame Alison").
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "dr", "lord", "lady", "prof"})
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "sir", "dame", "dr", "lord", "lady", "baroness", "prof"})
 HE_HONORIFICS = ("Mr", "Sir", "Lord")  # "Mr Reilly" is a he ...
-SHE_HONORIFICS = ("Mrs", "Ms", "Miss", "Dame", "Lady")  # ... and "Ms Solheim" a she
+SHE_HONORIFICS = ("Mrs", "Ms", "Miss", "Dame", "Lady", "Baroness")  # ... and "Ms Solheim" a she
 # Offices and ranks printed before a name ("Prime Minister Rishi Sunak", "Gen. Milley").
 OFFICES = (
     "president", "vice president", "prime minister", "premier", "chancellor", "senator", "sen", "rep", "gov",

@@ -264,6 +264,21 @@ def _subtree(tok: Any) -> Any:
     return tok.doc[lo : hi + 1]
 
 
+def _main_clause_at(doc: Any, char: int) -> bool:
+    """Whether the subject at `char` belongs to its sentence's main clause (its verb the root, or
+    joined to it by "and"), not to a clause inside it ("if Mr Blunkett could return", "that he led")."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span[0]
+    while tok.dep_ in ("appos", "compound", "flat") and tok.head is not tok:
+        tok = tok.head
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
+
+
 class _Context:
     """What the article has said so far: who spoke last, who was named last, roles."""
 
@@ -272,6 +287,9 @@ class _Context:
         self.roles = roles
         self.events: list[tuple[int, str, str]] = []  # (position, canonical, kind) of named speakers so far
         self.subjects: list[tuple[int, str]] = []  # (position, canonical) of people who are a verb's subject
+        # ... of a main clause's verb: who a sentence is about, where "he" and "she" look first ("Asked if
+        # Mr Blunkett could return, he replied" is not Mr Blunkett's reply)
+        self.main_subjects: list[tuple[int, str]] = []
         self.pronoun: dict[str, str] = {}  # canonical -> "he"/"she", from the titles the article gives them
         for m in self.mentions:
             if m.label != "PERSON":
@@ -388,7 +406,7 @@ class _Context:
         if len(words) == 1 and head in ("he", "she"):
             pos = phrase.start_char
             reported = self.reported_subjects(phrase[-1].head)
-            subj = [e for e in self.subjects if e[0] < pos and self.fits(e[1], head) and e[1] not in reported]
+            subj = [e for e in self.main_subjects if e[0] < pos and self.fits(e[1], head) and e[1] not in reported]
             events = [e for e in self.events if e[0] < pos and (e[2] != "person" or self.fits(e[1], head))]
             last = (events[-1][1], events[-1][2]) if events else None
             if subj and (last is None or last[1] != "person" or subj[-1][0] > events[-1][0]):
@@ -491,6 +509,7 @@ def quote_candidates(
             elif name and not any(p == t.idx for p, _n in ctx.subjects):
                 ctx.subjects.append((t.idx, ctx.by_word(name.split()) or name))
     ctx.subjects.sort()
+    ctx.main_subjects = [(p, n) for p, n in ctx.subjects if _main_clause_at(doc, p)]
     for v in verbs:  # "X said she had spoken to ..." makes X the last speaker, quote or not
         subj = _subject(v, in_quote)
         if subj is not None:
