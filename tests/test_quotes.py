@@ -241,3 +241,18 @@ def test_he_and_she_look_first_to_who_the_sentence_before_is_about():
         ("I have made my", "Daniel Reyes"),
         ("Now we have to", "Ama Mensah"),
     ]
+
+
+def test_the_report_said_is_the_words_of_whoever_published_the_report():
+    """ "Harbour Relief says in a report ... The report said: “…”": the quote is Harbour Relief's,
+    not a speaker called "report"."""
+    text = (
+        "Minister told to double aid\n\n"
+        "Some 45,000 island children will go hungry before 2030, Harbour Relief says in a report, Paying Late. "
+        "The call comes as the minister prepares to chair the regional summit.\n\n"
+        'The report said: "Hunger threatens the shared prosperity of every island." '
+        "It also points out that in 1990 the islands agreed to spend 1% of their incomes on aid.\n"
+    )
+    assert [(q.text[:14], q.speaker, q.speaker_text) for q in _quotes(text)] == [
+        ("Hunger threate", "Harbour Relief", "The report"),
+    ]

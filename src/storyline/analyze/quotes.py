@@ -93,6 +93,16 @@ BODY_HEADS = {
     "firm", "union", "police", "court", "party", "group", "panel", "statement", "board", "authority", "trust",
     "commission", "embassy", "spokesman", "spokeswoman", "spokesperson", "mps", "campaigners", "organisers",
 }  # fmt: skip
+_DOCUMENTS = {"report", "statement"}  # the BODY_HEADS that are papers, not the people who wrote them
+# how an article gives a document to its author, between the two: "Oxfam's [latest] report",
+# "Oxfam says in a report", "the Audit Office published a report"; and "a report by [the] Audit Office"
+_OWNS = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,2}", re.I)
+_ISSUES = re.compile(
+    r"\s+(?:says|said|warns|warned|argues|argued|claims|claimed|found|finds|concludes|concluded|published|"
+    r"released|issued|produced|commissioned|wrote)\s+(?:in\s+)?(?:a|an|its|his|her|their|the)\s+(?:[\w-]+\s+){0,2}",
+    re.I,
+)
+_BY = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:by|from|of)\s+(?:the\s+)?", re.I)
 _OPEN_CLOSE = {"“": "”", '"': '"', "‘": "’"}
 # A short quoted phrase in title case is the name of a show, a book or a campaign.
 _TITLE_CASE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|the|and|a|an|in|on|for|to|with|at|It)\s+)*[A-Z][\w'’-]*)*")
@@ -285,6 +295,8 @@ class _Context:
     def __init__(self, mentions: list[Mention], roles: dict[str, list[str]], text: str = "") -> None:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.roles = roles
+        self.text = text
+        self.in_quote: list[bool] = []  # per character of `text`, whether it is inside a quote (set once found)
         self.events: list[tuple[int, str, str]] = []  # (position, canonical, kind) of named speakers so far
         self.subjects: list[tuple[int, str]] = []  # (position, canonical) of people who are a verb's subject
         # ... of a main clause's verb: who a sentence is about, where "he" and "she" look first ("Asked if
@@ -349,6 +361,26 @@ class _Context:
     def last_speaker_before(self, pos: int) -> tuple[str, str] | None:
         done = [e for e in self.events if e[0] < pos]
         return (done[-1][1], done[-1][2]) if done else None
+
+    def document_owner(self, head: str, pos: int) -> str | None:
+        """Whose report "the report said" is: the organisation or person the article last gives one
+        to before `pos`, outside quotes ("Oxfam says in a report", "Oxfam's report", "a report by the
+        Audit Office"); None when the report the article last names before it has no such author."""
+        for hit in reversed(list(re.finditer(rf"\b{re.escape(head)}s?\b", self.text[:pos], re.I))):
+            if self.in_quote and self.in_quote[hit.start()]:
+                continue
+            if self.text[max(0, hit.start() - 4) : hit.start()].lower() == "the ":
+                continue  # "the report" points back to the report; it does not introduce one
+            near = [m for m in self.mentions if m.label in ("ORG", "PERSON") and abs(m.start - hit.start()) < 80]
+            for m in near:
+                if m.end <= hit.start():
+                    between = self.text[m.end : hit.start()]
+                    if _OWNS.fullmatch(between) or _ISSUES.fullmatch(between):
+                        return m.canonical
+                elif _BY.fullmatch(self.text[hit.end() : m.start]):
+                    return m.canonical
+            return None  # the report last introduced has no author the article names
+        return None
 
     def last_person_before(self, pos: int) -> str | None:
         people = [m for m in self.mentions if m.label == "PERSON" and m.end <= pos]
@@ -426,6 +458,8 @@ class _Context:
                 ]
                 if inner:  # "a spokesman for the insurer, Harbourside Mutual"
                     return inner[-1].canonical, "body"
+            if head.rstrip("s") in _DOCUMENTS and (owner := self.document_owner(head.rstrip("s"), phrase.start_char)):
+                return owner, "body"  # "the report said": the report Oxfam published
             orgs = [
                 x for x in self.mentions
                 if x.label == "ORG" and x.end <= phrase.end_char and head.rstrip("s") in x.canonical.lower()
@@ -489,6 +523,7 @@ def quote_candidates(
     for s in spans:
         for k in range(max(0, s.start - 1), min(len(text), s.end + 1)):
             in_quote[k] = True
+    ctx.in_quote = in_quote
     # speech verbs outside quotes, with the sentence they govern
     verbs = [t for t in doc if _speech_verb(t) and not in_quote[t.idx]]
     for m in ctx.mentions:
