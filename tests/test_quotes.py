@@ -256,3 +256,16 @@ def test_the_report_said_is_the_words_of_whoever_published_the_report():
     assert [(q.text[:14], q.speaker, q.speaker_text) for q in _quotes(text)] == [
         ("Hunger threate", "Harbour Relief", "The report"),
     ]
+
+
+def test_the_speaker_is_the_name_the_subject_is_not_the_name_before_it():
+    """ "Harbour Relief executive director Robert Almond criticised the system. “…”": the quote is
+    Robert Almond's, not his organisation's (which the tagger may take for a person)."""
+    text = (
+        "Carers to get minimum allowance\n\n"
+        "Foster carers are to be guaranteed a minimum allowance to help cover their costs, the government has announced.\n\n"
+        "Harbour Relief executive director Robert Almond criticised the existing system. "
+        '"There is just no logic to a system which values children differently depending on where they live. '
+        '"And with a shortage of carers, it is not a sustainable situation."\n'
+    )
+    assert [q.speaker for q in _quotes(text)] == ["Robert Almond", "Robert Almond"]

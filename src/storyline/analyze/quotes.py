@@ -553,6 +553,8 @@ def quote_candidates(
             people = [
                 x for x in ctx.mentions if x.label == "PERSON" and tree.start_char <= x.start and x.end <= tree.end_char
             ]
+            # the name the subject's head is ("Fostering Network executive director Robert Tapsfield" is Tapsfield)
+            people = [x for x in people if x.start <= subj.idx < x.end] or people
             who = people[0] if people and len(tree) <= 12 else ctx.mention_at(phrase.start_char, phrase.end_char)
             name = (
                 who.canonical
