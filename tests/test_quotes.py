@@ -269,3 +269,23 @@ def test_the_speaker_is_the_name_the_subject_is_not_the_name_before_it():
         '"And with a shortage of carers, it is not a sustainable situation."\n'
     )
     assert [q.speaker for q in _quotes(text)] == ["Robert Almond", "Robert Almond"]
+
+
+def test_a_quote_that_goes_on_is_not_given_to_the_next_speaker():
+    """ '“…,” he said. “…” Mr Beddow called them “impressive”': the second quote goes on with the one
+    who just spoke; Mr Beddow's verb attributes his own quote, as 'X said: “…”' attributes the one after it."""
+    text = (
+        "Waiting times to be cut\n\n"
+        "Hospital waiting times for patients on the islands are to be cut, Health Minister Jane Hollis said.\n\n"
+        'Dr Richard Lowe, secretary of the island medical association, welcomed the new targets "to make faster '
+        'progress". "However, much remains to be done on waiting lists," he said. '
+        '"Capacity must be built into the system with sustained investment." '
+        'Health analyst Tony Beddow, from the Island Institute, called the new targets "reasonably impressive".\n\n'
+        'Opposition spokeswoman Kirsty Wells called the new target "hugely unambitious". '
+        '"It leaves patients on the islands still waiting two years." '
+        'Conservative health spokesman Jon Morgan said: "We are spending more money but waiting lists have gone up."\n'
+    )
+    assert [q.speaker for q in _quotes(text)] == [
+        "Richard Lowe", "Richard Lowe", "Richard Lowe", "Tony Beddow",
+        "Kirsty Wells", "Kirsty Wells", "Jon Morgan",
+    ]  # fmt: skip

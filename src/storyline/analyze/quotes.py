@@ -578,6 +578,11 @@ def quote_candidates(
         sentences = {t.sent.start for t in sent} if sent is not None and len(sent) else set()
         pstart, pend = paragraphs[s.paragraph]
         cands = [v for v in verbs if v.sent.start in sentences and pstart <= v.idx < pend]
+        # a verb after the quote that introduces a quote of its own ('"... the border." Mr Beddow called
+        # them "impressive"', '... Mr Morgan said: "..."') attributes that one, not this one
+        # (a quote that ends its sentence: '"My hope," he said, "is ..."' is one quote cut by its attribution)
+        if text[s.end - 1 : s.end] in (".", "!", "?", "…") or text[s.end + 1 : s.end + 2] in (".", "!", "?"):
+            cands = [v for v in cands if v.idx < s.end or not any(v.idx < o.start < v.sent.end_char for o in spans)]
         if prev is not None and prev.paragraph == s.paragraph and not text[prev.end + 1 : s.start - 1].strip():
             # '"... it is anger." "This will mean ..." Mike German said': a quote right after the last
             # one goes on with its speaker unless its own sentence has a verb of saying
