@@ -289,3 +289,17 @@ def test_a_quote_that_goes_on_is_not_given_to_the_next_speaker():
         "Richard Lowe", "Richard Lowe", "Richard Lowe", "Tony Beddow",
         "Kirsty Wells", "Kirsty Wells", "Jon Morgan",
     ]  # fmt: skip
+
+
+def test_quoted_as_saying():
+    """ "Mr Brandt quoted its plan as saying: “…”" is his quote (the plan is his source); so is what
+    he "was quoted as saying"; "The Gazette quoted Ana Lind as saying “…”" is hers."""
+    text = (
+        "Health checks for migrants\n\n"
+        'The government says the opposition are "a bit late" to the issue. '
+        "Immigration minister Tom Brandt quoted its five-year plan for immigration, as saying: "
+        '"We are implementing our existing powers by targeted health screening."\n\n'
+        'Opposition leader Ana Lind spoke next. Mr Brandt was later quoted as saying "the checks will take weeks".\n\n'
+        'The Harbour Gazette quoted Ana Lind as saying "the plan has come far too late for the islands".\n'
+    )
+    assert [q.speaker for q in _quotes(text) if len(q.text.split()) > 3] == ["Tom Brandt", "Tom Brandt", "Ana Lind"]

@@ -212,6 +212,14 @@ def _subject(verb: Any, quoted: list[bool] | None = None) -> Any | None:
                 return verb.head  # "a report which recognises ..."
             if child.text.lower() not in ("it", "this", "that", "which"):
                 return child
+    if verb.dep_ == "pcomp" and verb.head.text.lower() == "as" and verb.head.head.pos_ == "VERB":
+        # "The paper quoted a spokesman as saying": the spokesman; "Mr Browne quoted its plan as
+        # saying": the plan is his source, and he the one quoting it; "was quoted as saying": its subject
+        quoting = verb.head.head
+        obj = next((c for c in quoting.children if c.dep_ == "dobj"), None)
+        if obj is not None and (obj.ent_type_ in ("PERSON", "ORG") or obj.lemma_.lower() in PERSON_HEADS):
+            return obj
+        return _subject(quoting, quoted)
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
         # "labelled ... and urged ...", "welcomed it, saying ...", "used it to promise"
         return _subject(verb.head, quoted)
