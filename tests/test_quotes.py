@@ -303,3 +303,16 @@ def test_quoted_as_saying():
         'The Harbour Gazette quoted Ana Lind as saying "the plan has come far too late for the islands".\n'
     )
     assert [q.speaker for q in _quotes(text) if len(q.text.split()) > 3] == ["Tom Brandt", "Tom Brandt", "Ana Lind"]
+
+
+def test_a_quote_that_goes_on_is_not_given_to_the_next_one_to_report_something():
+    """ '“…” Correspondent Simon Hale said 2,000 people had turned out': Hale reports his own news;
+    the quote before goes on with the league's spokesman."""
+    text = (
+        "Hunts meet after ban\n\n"
+        "Mike Hobson, from the league, said video evidence of the law being broken was to be passed to police. "
+        '"Our evidence suggests that most hunts did operate within the law. '
+        '"However, we have received reports of what we believe is clearly illegal activity." '
+        "Correspondent Simon Hale at Postbridge said 2,000 people had turned out to welcome the hunt.\n"
+    )
+    assert [q.speaker for q in _quotes(text)] == ["Mike Hobson", "Mike Hobson"]

@@ -590,7 +590,14 @@ def quote_candidates(
         # them "impressive"', '... Mr Morgan said: "..."') attributes that one, not this one
         # (a quote that ends its sentence: '"My hope," he said, "is ..."' is one quote cut by its attribution)
         if text[s.end - 1 : s.end] in (".", "!", "?", "…") or text[s.end + 1 : s.end + 2] in (".", "!", "?"):
-            cands = [v for v in cands if v.idx < s.end or not any(v.idx < o.start < v.sent.end_char for o in spans)]
+            cands = [
+                v for v in cands
+                if v.idx < s.end
+                or not (
+                    any(v.idx < o.start < v.sent.end_char for o in spans)
+                    or any(c.dep_ == "ccomp" and c.idx > v.idx for c in v.children)  # "X said 2,000 had come"
+                )
+            ]  # fmt: skip
         if prev is not None and prev.paragraph == s.paragraph and not text[prev.end + 1 : s.start - 1].strip():
             # '"... it is anger." "This will mean ..." Mike German said': a quote right after the last
             # one goes on with its speaker unless its own sentence has a verb of saying
