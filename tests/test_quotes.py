@@ -316,3 +316,19 @@ def test_a_quote_that_goes_on_is_not_given_to_the_next_one_to_report_something()
         "Correspondent Simon Hale at Postbridge said 2,000 people had turned out to welcome the hunt.\n"
     )
     assert [q.speaker for q in _quotes(text)] == ["Mike Hobson", "Mike Hobson"]
+
+
+
+def test_a_name_after_a_role_is_a_person_though_tagged_an_organisation():
+    """ "spokesman Emyr Davies said": the tagger can take the name for an organisation; after a role
+    it is a person (in the entity list, and as a speaker whom "he" can mean)."""
+    text = (
+        "Ferry fares to rise\n\n"
+        "Harbour party spokesman Emyr Davies said that for the minister to claim that ferry users should see "
+        'very little change "is taking spin to the very verge of deception". '
+        'He added: "Around a third of islanders will pay more for every crossing this year."\n'
+    )
+    art = extract(RawDocument(source="t.txt", data=text.encode(), content_type="text"), today=dt.date(2026, 1, 1))
+    (a,) = analyze_batch([art])
+    assert {(m.text, m.label) for m in a.mentions if "Davies" in m.text} == {("Emyr Davies", "PERSON")}
+    assert [(q.speaker, q.speaker_kind) for q in a.quotes] == [("Emyr Davies", "person")] * 2

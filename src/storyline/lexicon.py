@@ -18,6 +18,13 @@ OFFICES = (
     "minister", "secretary",
 )  # fmt: skip
 
+# Heads of the roles printed before a name ("spokesman Glyn Davies", "executive director Robert Tapsfield").
+ROLE_HEADS = {
+    "executive", "director", "chair", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman", "minister",
+    "secretary", "officer", "leader", "chief", "head", "manager", "owner", "lawyer", "judge", "inspector", "mp", "mayor",
+    "president", "commissioner", "chancellor", "coach", "captain", "founder", "editor", "analyst", "economist",
+}  # fmt: skip
+
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from storyline.lexicon import HONORIFICS, OFFICES
+from storyline.lexicon import HONORIFICS, OFFICES, ROLE_HEADS
 from storyline.records import Mention
 
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
@@ -47,16 +47,32 @@ def clean_name(text: str, label: str) -> str:
     return s.strip(" /,;:-")
 
 
+_ORG_WORDS = {"group", "post", "bank", "party", "council", "trust", "association", "union", "company", "news", "times"}
+
+
+def _titled_name(ent: Any) -> bool:
+    """An "organisation" that is a person's name after their role: "spokesman Glyn Davies", which the
+    tagger can take for an ORG. Two or three capitalised words, the word before them a role."""
+    doc = ent.doc
+    return (
+        ent.start > 0
+        and doc[ent.start - 1].text.lower() in ROLE_HEADS - {"owner"}  # "owner Menatep Group" is a company
+        and 2 <= len(ent) <= 3
+        and all(t.is_alpha and t.is_title and t.text.lower() not in _ORG_WORDS for t in ent)
+    )
+
+
 def mentions(doc: Any, sentence_of: list[int]) -> list[Mention]:
     """Mentions of one spaCy Doc, with each alias mapped to the article's full name."""
     raw: list[tuple[int, int, str, str, str]] = []
     for ent in doc.ents:
         if ent.label_ not in LABELS:
             continue
-        name = clean_name(ent.text, ent.label_)
+        label = "PERSON" if ent.label_ == "ORG" and _titled_name(ent) else ent.label_
+        name = clean_name(ent.text, label)
         if len(name) < 2 or not any(c.isalpha() for c in name) or "\n" in ent.text:
             continue
-        raw.append((ent.start_char, ent.end_char, ent.text, ent.label_, name))
+        raw.append((ent.start_char, ent.end_char, ent.text, label, name))
     full_people = [(s, name) for s, _e, _t, label, name in raw if label == "PERSON" and " " in name]
     people_words: dict[str, list[tuple[int, str]]] = {}
     for start, name in full_people:

@@ -20,7 +20,7 @@ from typing import Any
 
 from storyline.analyze import speakers
 from storyline.analyze.speakers import Candidate, Found
-from storyline.lexicon import HE_HONORIFICS, HONORIFICS, SHE_HONORIFICS
+from storyline.lexicon import HE_HONORIFICS, HONORIFICS, ROLE_HEADS, SHE_HONORIFICS
 from storyline.records import Mention, Quote
 from storyline.settings import SETTINGS as S
 
@@ -72,11 +72,6 @@ _TO_LISTENER = {"told", "tell", "tells", "telling", "asked", "ask", "asks", "ask
 # "Mr Reilly" is a he and "Ms Solheim" a she: enough to skip a speaker "he said" cannot mean
 _GENDERED_TITLE = re.compile(rf"\b(?:({'|'.join(HE_HONORIFICS)})|({'|'.join(SHE_HONORIFICS)}))\.?\s+$")
 TITLE_WORDS = HONORIFICS | {"professor", "president"}  # not part of a name a speaker is known by
-ROLE_HEADS = {
-    "executive", "director", "chair", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman", "minister",
-    "secretary", "officer", "leader", "chief", "head", "manager", "owner", "lawyer", "judge", "inspector", "mp", "mayor",
-    "president", "commissioner", "chancellor", "coach", "captain", "founder", "editor", "analyst", "economist",
-}  # fmt: skip
 # Heads of descriptions that stand for a person ("the Republican nominee", "the senior Tory"); any
 # other "the ..." subject is not resolved to the last person named.
 PERSON_HEADS = ROLE_HEADS | {
