@@ -332,3 +332,17 @@ def test_a_name_after_a_role_is_a_person_though_tagged_an_organisation():
     (a,) = analyze_batch([art])
     assert {(m.text, m.label) for m in a.mentions if "Davies" in m.text} == {("Emyr Davies", "PERSON")}
     assert [(q.speaker, q.speaker_kind) for q in a.quotes] == [("Emyr Davies", "person")] * 2
+
+
+def test_a_first_name_tells_who_she_can_be():
+    """ "Helen Marsh ... announced by Chancellor Gordon Pryce. She said she was “confident …”": no
+    title says so, but Gordon is a he, so "she" is Helen Marsh (first names learnt from real news)."""
+    text = (
+        "Councils get funding rise\n\n"
+        'Finance Minister Helen Marsh said it was a "good deal" for local government. '
+        "The settlement includes the full sum from the Treasury announced by Chancellor Gordon Pryce. "
+        "But opposition parties said rebanding of council taxes would mean steep rises. "
+        'She said where spending rises were kept down she was "confident that councils will be able to set '
+        'council taxes at reasonable levels."\n'
+    )
+    assert [q.speaker for q in _quotes(text) if len(q.text.split()) > 3] == ["Helen Marsh"]

@@ -13,9 +13,12 @@ organisation the article names.
 from __future__ import annotations
 
 import bisect
+import json
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from storyline.analyze import speakers
@@ -292,6 +295,12 @@ def _main_clause_at(doc: Any, char: int) -> bool:
     return verb.dep_ == "ROOT"
 
 
+@lru_cache(maxsize=1)
+def first_names() -> dict[str, str]:
+    """First name -> "he"/"she", as real news gives them titles (built by scripts/build_first_names.py)."""
+    return dict(json.loads(Path(__file__).with_name("first_names.json").read_text("utf-8"))["names"])
+
+
 class _Context:
     """What the article has said so far: who spoke last, who was named last, roles."""
 
@@ -314,6 +323,11 @@ class _Context:
             if t:
                 self.pronoun.setdefault(m.canonical, "he" if t.group(1) else "she")
                 self.pronoun.setdefault(m.canonical.split()[-1], "he" if t.group(1) else "she")
+        names = first_names()  # where no title says, a first name may: "Sue Essex" is a she
+        for m in self.mentions:
+            words = m.canonical.split()
+            if m.label == "PERSON" and len(words) > 1 and m.canonical not in self.pronoun and words[0] in names:
+                self.pronoun[m.canonical] = names[words[0]]
 
     def fits(self, name: str | None, pronoun: str) -> bool:
         """Whether "he"/"she" can be this person: yes unless a title (for them or their surname) says otherwise."""
