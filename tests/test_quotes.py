@@ -9,6 +9,9 @@ import pytest
 from conftest import stories_json
 
 from storyline.analyze import analyze_batch
+from storyline.analyze.nlp import spacy_nlp
+from storyline.analyze.pipeline import rules_input
+from storyline.analyze.quotes import extract_quotes
 from storyline.extract import extract
 from storyline.records import RawDocument
 
@@ -346,3 +349,21 @@ def test_a_first_name_tells_who_she_can_be():
         'council taxes at reasonable levels."\n'
     )
     assert [q.speaker for q in _quotes(text) if len(q.text.split()) > 3] == ["Helen Marsh"]
+
+
+
+def test_a_quote_after_what_someone_said_goes_on_with_them():
+    """ 'But he said the NHS needed to change. “We do need a consistent approach.”': the rules give
+    the quote to the one who just said something, though no verb of saying sits beside it (their pick
+    is the chooser's evidence, and stands where the chooser is unsure)."""
+    text = (
+        'Dr Brian Gold told Radio Harbour: "There is no doubt that the mainland has done a lot of useful work."\n\n'
+        "But he said the NHS in the islands also needed to create a healthier population rather than respond "
+        "only to ill health, and a balanced view of priorities was important. "
+        '"We do need a consistent approach across the islands, and patients will be the main test of it." '
+        "He said staff wanted a period of calm after so much change."
+    )
+    doc = spacy_nlp()(text)
+    _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
+    rules = extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
+    assert [q.speaker for q in rules] == ["Brian Gold", "Brian Gold"]

@@ -636,6 +636,21 @@ def quote_candidates(
                 canonical = signer.canonical if signer is not None else ctx.by_word(speaker.split()) or speaker
                 kind = "person" if signer is None or signer.label == "PERSON" else "body"
                 cued.add(s.start)
+        if canonical is None and not cands and s.closed:
+            # 'But he said the NHS needed to change. "We do need a consistent approach."': a quote right
+            # after a sentence in which a person says something goes on with that person
+            lead = [
+                v for v in verbs
+                if pstart <= v.idx < s.start and (prev is None or v.idx > prev.end) and v.sent.end_char <= s.start
+            ]  # fmt: skip
+            if lead and not text[lead[-1].sent.end_char : s.start - 1].strip():
+                in_sent = [v for v in lead if v.sent.start == lead[-1].sent.start]
+                main = next((v for v in in_sent if v.dep_ == "ROOT"), in_sent[0])  # "he said", not "respond"
+                said = _subject(main, in_quote)
+                if said is not None:
+                    name, said_kind = ctx.resolve(_noun_phrase(said), _subtree(said))
+                    if name and said_kind == "person":
+                        speaker, canonical, cue, kind = _noun_phrase(said).text, name, _cue(main), said_kind
         if canonical is None and prev is not None and prev.paragraph == s.paragraph:
             speaker, canonical, cue, kind = prev.speaker_text, prev.speaker, prev.cue, prev.speaker_kind
         elif (
