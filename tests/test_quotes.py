@@ -133,10 +133,14 @@ def test_he_or_she_skips_a_speaker_whose_title_says_otherwise():
     ]
 
 
-def _quotes(text: str) -> list:
+def _analysed(text: str):
     art = extract(RawDocument(source="t.txt", data=text.encode(), content_type="text"), today=dt.date(2026, 1, 1))
     (a,) = analyze_batch([art])
-    return list(a.quotes)
+    return a
+
+
+def _quotes(text: str) -> list:
+    return list(_analysed(text).quotes)
 
 
 def _speakers(text: str) -> list[tuple[str, str | None]]:
@@ -331,8 +335,7 @@ def test_a_name_after_a_role_is_a_person_though_tagged_an_organisation():
         'very little change "is taking spin to the very verge of deception". '
         'He added: "Around a third of islanders will pay more for every crossing this year."\n'
     )
-    art = extract(RawDocument(source="t.txt", data=text.encode(), content_type="text"), today=dt.date(2026, 1, 1))
-    (a,) = analyze_batch([art])
+    a = _analysed(text)
     assert {(m.text, m.label) for m in a.mentions if "Davies" in m.text} == {("Emyr Davies", "PERSON")}
     assert [(q.speaker, q.speaker_kind) for q in a.quotes] == [("Emyr Davies", "person")] * 2
 
