@@ -370,3 +370,38 @@ def test_a_quote_after_what_someone_said_goes_on_with_them():
     _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
     rules = extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
     assert [q.speaker for q in rules] == ["Brian Gold", "Brian Gold"]
+
+
+def test_a_description_as_subject_is_not_a_name_and_a_passive_clause_says_nothing():
+    """ "the Stockport MP told ..." is the minister named before, so "she added" is her too; and in
+    "It was a reality that should be recognised, she said" what is recognised is not a speaker."""
+    text = (
+        "Minister defends stop and search\n\n"
+        "Home Office minister Ruth Calder said innocent people would be stopped more often. "
+        "Rules for visitors could also be made tougher, she told a Commons inquiry.\n\n"
+        '"The threat is most likely to come from a small group of extremists," the Stockport MP told the committee.\n\n'
+        '"It means that some of our powers will be felt more by one community." '
+        "It was a reality that should be recognised, she said. "
+        '"If a threat is from one place then our action is going to be aimed there," she added.\n'
+    )
+    assert [q.speaker for q in _quotes(text)] == ["Ruth Calder"] * 3
+    doc = spacy_nlp()(text)
+    _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
+    rules = extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
+    assert [q.speaker_text for q in rules] == ["the Stockport MP", "she", "she"]  # the rules' own evidence
+
+
+def test_he_after_a_described_spokesman_is_the_spokesman():
+    """ "the prime minister's official spokesman ... the spokesman said. '…' he added": the article
+    names nobody, so the quote is the spokesman's, by that description, not the last named person's."""
+    text = (
+        "Row over minister's remarks\n\n"
+        'Campaign chairman Omar Haddad accused the minister of "playing politics" before the election.\n\n'
+        '"She is dividing our community," he said. Later, the prime minister\'s official spokesman urged '
+        "people to read the remarks in context. The minister had meant that checks were not aimed at one "
+        "group, the spokesman said.\n\n"
+        '"What is happening is that these powers are aimed at people suspected of planning attacks. '
+        '"It is not aimed at a particular community, it is not police policy," he added.\n'
+    )
+    got = [q.speaker for q in _quotes(text) if q.text.startswith(("What is", "It is not"))]
+    assert got == ["the prime minister's official spokesman"] * 2

@@ -91,6 +91,7 @@ BODY_HEADS = {
     "firm", "union", "police", "court", "party", "group", "panel", "statement", "board", "authority", "trust",
     "commission", "embassy", "spokesman", "spokeswoman", "spokesperson", "mps", "campaigners", "organisers",
 }  # fmt: skip
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson"}
 _DOCUMENTS = {"report", "statement"}  # the BODY_HEADS that are papers, not the people who wrote them
 # how an article gives a document to its author, between the two: "Oxfam's [latest] report",
 # "Oxfam says in a report", "the Audit Office published a report"; and "a report by [the] Audit Office"
@@ -207,6 +208,8 @@ def _subject(verb: Any, quoted: list[bool] | None = None) -> Any | None:
             continue  # '"It the winter," said Tom Reilly.' can parse with "It" as the subject of "said"
         if child.dep_ in ("nsubj", "nsubjpass"):
             if child.text.lower() in ("which", "who", "that") and verb.dep_ == "relcl":
+                if child.dep_ == "nsubjpass":
+                    continue  # "a reality that should be recognised": what is said, not who says it
                 return verb.head  # "a report which recognises ..."
             if child.text.lower() not in ("it", "this", "that", "which"):
                 return child
@@ -333,6 +336,8 @@ class _Context:
         """Whether "he"/"she" can be this person: yes unless a title (for them or their surname) says otherwise."""
         words = (name or "").split()
         known = self.pronoun.get(name or "") or (self.pronoun.get(words[-1]) if words else None)
+        if words and words[-1] in ("spokesman", "spokeswoman"):  # "the prime minister's official spokesman"
+            known = "he" if words[-1] == "spokesman" else "she"
         return known in (None, pronoun)
 
     def mention_at(self, start: int, end: int) -> Mention | None:
@@ -466,6 +471,14 @@ class _Context:
             return (people[-1].canonical if people else None), "person"
         if len(words) == 1 and head in PRONOUNS:  # "they", "we", "I": whoever spoke last
             return last or (None, "other")
+        if head in _SPOKES and not self.mention_at(phrase.start_char, phrase.end_char):
+            owner = [t for t in phrase if t.dep_ == "poss" and t.head.i == root.i and t.pos_ == "NOUN"]
+            if owner:  # "the prime minister's official spokesman": someone the article names by that description
+                return phrase.text, "person"
+            if words == ["the", head]:  # "the spokesman said" again: the one it described
+                before = [e for e in self.events if e[0] < phrase.start_char and e[1].endswith(f" {head}")]
+                if before:
+                    return before[-1][1], "person"
         if head in BODY_HEADS or (head.endswith("s") and head[:-1] in BODY_HEADS):
             if subtree is not None and len(subtree) <= 12:
                 inner = [
@@ -558,7 +571,8 @@ def quote_candidates(
             if tagged is not None:  # "Prime Minister Yulia Tymoshenko said": the name, not its title words
                 if not any(p == tagged.start for p, _n in ctx.subjects):
                     ctx.subjects.append((tagged.start, tagged.canonical))
-            elif name and not any(p == t.idx for p, _n in ctx.subjects):
+            elif name and t.text.lower() not in PERSON_HEADS and not any(p == t.idx for p, _n in ctx.subjects):
+                # ("the Salford MP" is a description, not a name: who it is, the article says elsewhere)
                 ctx.subjects.append((t.idx, ctx.by_word(name.split()) or name))
     ctx.subjects.sort()
     ctx.main_subjects = [(p, n) for p, n in ctx.subjects if _main_clause_at(doc, p)]
@@ -580,6 +594,9 @@ def quote_candidates(
                 if phrase[-1].pos_ == "PROPN"
                 else None
             )
+            if name is None and who is None and phrase[-1].text.lower() in _SPOKES:
+                said, _k = ctx.resolve(phrase, tree)  # "the prime minister's official spokesman said"
+                name = said if said and said.endswith(f" {phrase[-1].text.lower()}") else None
             if name:
                 ctx.events.append((v.idx, name, "person" if who is None or who.label == "PERSON" else "body"))
     ctx.events.sort()
