@@ -405,3 +405,22 @@ def test_he_after_a_described_spokesman_is_the_spokesman():
     )
     got = [q.speaker for q in _quotes(text) if q.text.startswith(("What is", "It is not"))]
     assert got == ["the prime minister's official spokesman"] * 2
+
+
+def test_a_whole_sentence_quoted_with_its_full_stop_after_the_mark_is_a_quote():
+    """ '"And the review, which will look at ..., is to be tied to evidence".': a quoted sentence, though
+    British style prints its full stop after the closing mark, is not a phrase in scare quotes."""
+    text = (
+        "Retirement ages to go\n\n"
+        'Pensions minister Ann Poole told a conference that the rules were "out of date". '
+        '"We are sweeping them away for people under 65, and giving those above it a right to ask. '
+        '"And the review in 2030, which will look at whether it is time to end them entirely, is to be '
+        'tied to evidence". She said the department wanted more older people in work.\n'
+    )
+    doc = spacy_nlp()(text)
+    _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
+    rules = extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
+    assert [(q.text[:7], q.partial) for q in rules if q.text.startswith(("We are", "And the"))] == [
+        ("We are ", False),
+        ("And the", False),
+    ]

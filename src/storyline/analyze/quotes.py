@@ -680,10 +680,19 @@ def quote_candidates(
             speaker, canonical, cue, kind = prev.speaker_text, prev.speaker, prev.cue, prev.speaker_kind
         before = text[pstart : s.start - 1].rstrip()
         after = text[s.end : min(pend, s.end + 2)]
-        direct = (not before or before.endswith((":", ",", ".", "!", "?", "…")) or s.start - pstart <= 1) and (
-            bool(re.match(r"[.,!?…]", text[s.end - 1 : s.end]) or re.match(r"[.,!?…]", after)) or not s.closed
-        )
         n_words = len(qtext.split())
+        starts = not before or before.endswith((":", ",", ".", "!", "?", "…")) or s.start - pstart <= 1
+        direct = starts and (
+            bool(re.match(r"[.,!?…]", text[s.end - 1 : s.end]) or re.match(r"[.,!?…]", after))
+            or not s.closed
+            # a whole sentence quoted, its full stop printed after the mark: '"And the review ... outmoded".'
+            or (
+                before.endswith((".", "!", "?"))
+                and qtext[:1].isupper()
+                and text[s.end + 1 : s.end + 2] in (".", "!", "?")
+                and n_words >= 6
+            )
+        )
         reason = None
         title_case = bool(_TITLE_CASE.fullmatch(qtext.strip(" ,."))) and n_words <= 6
         if not direct and (canonical is None or (n_words <= 2 and (not cands or kind != "person"))):
