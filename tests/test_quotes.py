@@ -424,3 +424,17 @@ def test_a_whole_sentence_quoted_with_its_full_stop_after_the_mark_is_a_quote():
         ("We are ", False),
         ("And the", False),
     ]
+
+
+def test_a_document_nobody_is_named_as_writing_is_the_paper_of_who_was_just_reported():
+    """ "Mr Crane is alleged to have said ... The document reportedly said: '…'": with no author named
+    for it, the document is the views the paragraph has just given to Mr Crane, not a speaker "document"."""
+    text = (
+        "Party suspends candidate\n\n"
+        "The Harbour Party has suspended its candidate Peter Crane over his reported views. "
+        'Mr Crane is alleged to have said that the town\'s parks should be "sold to the highest bidder" and '
+        "proposed closing the library. "
+        'The document reportedly said: "We are looking for the return of the old ways of running the town."\n'
+    )
+    q = next(q for q in _quotes(text) if q.text.startswith("We are looking"))
+    assert q.speaker == "Peter Crane"

@@ -90,9 +90,10 @@ BODY_HEADS = {
     "committee", "ministry", "report", "office", "council", "government", "department", "agency", "company",
     "firm", "union", "police", "court", "party", "group", "panel", "statement", "board", "authority", "trust",
     "commission", "embassy", "spokesman", "spokeswoman", "spokesperson", "mps", "campaigners", "organisers",
+    "document",
 }  # fmt: skip
 _SPOKES = {"spokesman", "spokeswoman", "spokesperson"}
-_DOCUMENTS = {"report", "statement"}  # the BODY_HEADS that are papers, not the people who wrote them
+_DOCUMENTS = {"report", "statement", "document"}  # the BODY_HEADS that are papers, not the people who wrote them
 # how an article gives a document to its author, between the two: "Oxfam's [latest] report",
 # "Oxfam says in a report", "the Audit Office published a report"; and "a report by [the] Audit Office"
 _OWNS = re.compile(r"['’]s?\s+(?:[\w-]+\s+){0,2}", re.I)
@@ -496,13 +497,19 @@ class _Context:
             ]  # fmt: skip
             if orgs:
                 return orgs[-1].canonical, "body"
-            if head not in ("report", "statement", "reports", "mps", "police"):  # "the company", "a spokesman"
+            if head not in ("report", "statement", "document", "reports", "mps", "police"):  # "the company", "a spokesman"
                 bodies = [e for e in self.events if e[0] < phrase.start_char and e[2] == "body"]
                 if bodies:
                     return bodies[-1][1], "body"
                 named = [x for x in self.mentions if x.label == "ORG" and x.end <= phrase.start_char]
                 if named:
                     return named[-1].canonical, "body"
+            if head.rstrip("s") in _DOCUMENTS and words[0] == "the":
+                done = [e for e in self.events if e[0] < phrase.start_char and e[2] != "other"]
+                if done and "\n\n" not in self.text[done[-1][0] : phrase.start_char]:
+                    # "Mr Houston is alleged to have said ... The document reportedly said": the paper of
+                    # whoever this paragraph has just reported, where the article names no author
+                    return done[-1][1], done[-1][2]
             return phrase[-1].text, "body"  # an unnamed body: "report", "committee"
         if words and words[0] == "the":  # "the senior Tory", "the Foreign Secretary": someone already named
             if head not in PERSON_HEADS:  # "the newspaper", "the video": not a person named before
