@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import sqlite3
 
 import pytest
@@ -137,3 +138,29 @@ def test_a_partial_quote_framed_without_a_verb_of_saying_is_kept_and_a_scare_quo
     assert [(q.text, q.speaker, q.partial) for q in a.quotes] == [
         ("a club of secret spenders who answer to nobody", "Petra Holm", True)
     ]
+
+
+def _stump(scores: dict[float, float]) -> speakers.Model:
+    """A one-feature model that gives each value of feature "x" the probability asked for."""
+    values = sorted(scores)
+    raw = [math.log(scores[v] / (1 - scores[v])) for v in values]
+    return speakers.Model(("x",), 1.0, ({"l": [1, -1, -1], "r": [2, -1, -1], "f": [0, 0, 0],
+                                         "t": [(values[0] + values[1]) / 2, 0, 0], "v": [0.0, *raw]},))  # fmt: skip
+
+
+def test_the_chooser_overrules_the_rules_only_when_clearly_surer():
+    """A candidate the chooser scores a shade above the rules' cued pick (an organisation that stands
+    nearer the quote) does not take the quote; one it is clearly surer of does."""
+
+    def chosen(rule_p: float, other_p: float) -> str | None:
+        q = Quote("We do need a consistent approach.", None, None, "other", None, None, False, 0, 0, 10, 44)
+        cands = [
+            speakers.Candidate("Brian Gold", "person", "he", None, "said", (0, 2), {"x": 0.0, "rule": 1.0}),
+            speakers.Candidate("NHS", "body", "NHS", None, None, (50, 53), {"x": 1.0}),
+        ]
+        models = speakers.Models(_stump({0.0: rule_p, 1.0: other_p}), None, 1.0)
+        (out,) = speakers.choose([speakers.Found(q, cands, True, {})], list(range(60)), models)
+        return out.speaker
+
+    assert chosen(0.43, 0.47) == "Brian Gold"
+    assert chosen(0.43, 0.90) == "NHS"

@@ -100,6 +100,11 @@ class Settings:
     speaker_rules_below: float = setting(
         0.35, "the chooser this unsure (a quarter right on PolNeAR dev) keeps the rules' pick: 'the report states'", "analyze"
     )
+    speaker_overrule_margin: float = setting(
+        0.1, "the chooser overrules the rules' pick only when this much surer of its own (BBC dev +1 quote from "
+        "0.05 to 0.3, PolNeAR dev the same): an organisation near the quote is no likelier than the cued person",
+        "analyze",
+    )  # fmt: skip
 
     # -- stories --------------------------------------------------------------------------------
     join_threshold: float = setting(
@@ -163,6 +168,9 @@ class Settings:
         256, "pairs this few have their shared words counted by set intersection (the same counts): the sparse "
         "products' set-up costs more than they do, and grouping asks for a few pairs at a time", "compare",
     )  # fmt: skip
+    claim_quoted_share: float = setting(
+        0.7, "a sentence this much inside quote marks is who said what, not a claim of the outlet", "compare"
+    )
     clash_cosine: float = setting(
         0.75, "two sentences this alike that give one quantity differently speak of one fact", "compare"
     )

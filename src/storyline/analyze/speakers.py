@@ -6,7 +6,8 @@ subject of the sentence's verb of saying, who spoke last, what kind of name it i
 gradient-boosted model, trained by scripts/train_speaker_model.py on PolNeAR's train split and
 BBC politics 001-048 and shipped as speakers.json, scores each candidate; the best one is the
 speaker and its score the quote's confidence (below `speaker_min_confidence` the output calls the
-speaker uncertain; below `speaker_rules_below` the rules' own pick stands). A second model, the
+speaker uncertain; below `speaker_rules_below`, or within `speaker_overrule_margin` of the rules'
+pick's score, the rules' own pick stands). A second model, the
 keeper, takes back a span the rules left out as a scare quote where it reads as someone's words.
 Pure Python at run time: the trees are read once and walked by hand.
 """
@@ -140,11 +141,13 @@ def choose(found: list[Found], sentence_of: list[int], models: Models | None = N
             out.append(q)
             continue
         p, best = top
+        ruled = [(m.score(c.features), c) for c in cands if c.features.get("rule")]
         if p < S.speaker_rules_below:  # too unsure to overrule the rules: their pick stands, as uncertain
-            ruled = [(m.score(c.features), c) for c in cands if c.features.get("rule")]
             if not ruled:
                 out.append(q)  # the rules found no one either
                 continue
+            p, best = ruled[0]
+        elif ruled and p - ruled[0][0] < S.speaker_overrule_margin:  # not clearly surer than the rules' pick
             p, best = ruled[0]
         start, end = best.span if best.span else (None, None)
         out.append(
