@@ -438,3 +438,39 @@ def test_a_document_nobody_is_named_as_writing_is_the_paper_of_who_was_just_repo
     )
     q = next(q for q in _quotes(text) if q.text.startswith("We are looking"))
     assert q.speaker == "Peter Crane"
+
+
+def _rules(text: str) -> list:
+    doc = spacy_nlp()(text)
+    _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
+    return extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
+
+
+def test_it_that_warns_is_the_body_the_paragraph_is_about_by_the_name_the_article_gave_it():
+    """ "A report by the Commons transport committee ... The committee reached its conclusions ... It
+    warned ..., describing it as 'a failing organisation'": the committee's words, by its full name,
+    not those of the agency the warning is about."""
+    text = (
+        "Ferry agency could be scrapped\n\n"
+        "A report by the Commons transport committee called for the Island Ferry Agency to be wound up. "
+        "The committee reached its conclusions after it found that 25,000 complaints were unanswered. "
+        'It warned that it could be five years before the agency was "fit for purpose", describing it as '
+        '"a failing organisation" with passengers facing long delays.\n'
+    )
+    got = [(q.text, q.speaker) for q in _rules(text)]
+    assert got == [
+        ("fit for purpose", "Commons transport committee"),
+        ("a failing organisation", "Commons transport committee"),
+    ]
+
+
+def test_a_name_parsed_as_an_apposition_before_a_verb_with_no_subject_is_its_speaker():
+    """ "In an article for the Times newspaper, Ms Dunwoody, who chairs the committee, says: '…'" can
+    parse with the name hung on "newspaper" and "says" with no subject: the name is still the speaker."""
+    text = (
+        "Speed limits row\n\n"
+        "Campaigners including Labour backbencher Gwen Harrow oppose the plan. "
+        "In an article for the Times newspaper, Ms Harrow, who chairs the Transport Select Committee, says: "
+        '"Slight increases to low car speeds increase hugely the risks to pedestrians and cyclists."\n'
+    )
+    assert [q.speaker for q in _rules(text)] == ["Gwen Harrow"]

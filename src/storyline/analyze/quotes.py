@@ -46,7 +46,7 @@ _MORE_SPEECH = """respond answer counter retort reply fume sigh muse remark comm
     praise criticise criticize slam blast dismiss deny denounce hail mock deride dub brand caution advise
     quip joke scoff sneer snap gush rave insist whisper mutter grumble concede predict report point question
     conclude agree disagree charge term tout recommend propose wonder condemn decry lambast characterize
-    characterise welcome""".split()
+    characterise welcome blame""".split()
 
 
 def _forms(base: str) -> set[str]:
@@ -224,7 +224,16 @@ def _subject(verb: Any, quoted: list[bool] | None = None) -> Any | None:
         return _subject(quoting, quoted)
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
         # "labelled ... and urged ...", "welcomed it, saying ...", "used it to promise"
-        return _subject(verb.head, quoted)
+        return _subject(_past_reported(verb.head), quoted)
+    if verb.dep_ == "ROOT" and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        # "In an article for the Times, Ms Dunwoody, who chairs ..., says:" can parse with the name as an
+        # apposition of what comes before it and the verb with no subject: the name before the verb
+        named = [
+            t for t in verb.sent
+            if t.i < verb.i and t.dep_ == "appos" and t.ent_type_ == "PERSON" and (quoted is None or not quoted[t.idx])
+        ]  # fmt: skip
+        if named:
+            return named[-1]
     # "..., said Wang." / "said Mr Han" is sometimes parsed with the name as an object (but whoever
     # is told or asked something is the listener: "told BBC News")
     for t in verb.doc[verb.i + 1 : verb.i + 4] if verb.text.lower() not in _TO_LISTENER else ():
@@ -261,6 +270,65 @@ def _noun_phrase(tok: Any) -> Any:
         if t.dep_ == "poss" and t.left_edge.i < left.i:  # "the charity's director": the possessor's own "the"
             left = t.left_edge
     return tok.doc[left.i : tok.i + 1]
+
+
+_NAMED_BODIES = {"committee", "panel", "commission", "council", "board", "inquiry"}
+
+
+def _named_body(phrase: Any) -> str | None:
+    """The name an article gave a body it now calls "the committee": its last earlier phrase with that
+    head and a capitalised word before it ("the Commons work and pensions committee"), outside quotes."""
+    head = phrase[-1].text.lower()
+    for tok in reversed(phrase.doc[: phrase.start]):
+        if tok.text.lower() != head:
+            continue
+        np = _noun_phrase(tok)
+        words = [t for t in np if t.dep_ not in ("det", "poss", "case")]
+        if len(words) > 1 and any(t.text[:1].isupper() for t in words[:-1]):
+            return " ".join(t.text for t in words)
+    return None
+
+
+def _body_subject_before(doc: Any, pos: int, start: int, ctx: Any) -> tuple[str, str] | None:
+    """Who "it said" is: the last body that was a main clause's subject between `start` (the
+    paragraph's start) and `pos` ("The committee reached its conclusions ... It warned that ...")."""
+    for tok in reversed(doc[: doc.char_span(pos, pos + 1, alignment_mode="expand").start]):
+        if tok.idx < start:
+            return None
+        if tok.dep_ not in ("nsubj", "nsubjpass") or tok.text.lower() in ("it", "this", "that", "which"):
+            continue
+        if ctx.in_quote and ctx.in_quote[tok.idx]:
+            continue
+        if tok.head.dep_ != "ROOT":
+            continue
+        name, kind = ctx.resolve(_noun_phrase(tok), _subtree(tok))
+        return (name, kind) if name and kind == "body" else None
+    return None
+
+
+def _past_reported(head: Any) -> Any:
+    """The clause a trailing "describing it as" belongs to: not a clause the sentence reports ("It warned
+    that it could be years before the CSA was fit, describing it as ..." is the warning's, not the CSA's)."""
+    while (
+        head.dep_ in ("advcl", "ccomp")
+        and head.head is not head
+        and any(c.dep_ == "mark" for c in head.children)
+        and not _speech_verb(head)
+    ):
+        head = head.head
+    return head
+
+
+def _it_subject(verb: Any) -> Any | None:
+    """An "it" that does the saying ("It warned that ...", "..., describing it as"), which `_subject` leaves out."""
+    while True:
+        it = next((c for c in verb.children if c.dep_ == "nsubj" and c.text.lower() == "it"), None)
+        if it is not None:
+            return it
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+            verb = _past_reported(verb.head)
+            continue
+        return None
 
 
 def _propn_name(tok: Any) -> str | None:
@@ -473,8 +541,8 @@ class _Context:
         if len(words) == 1 and head in PRONOUNS:  # "they", "we", "I": whoever spoke last
             return last or (None, "other")
         if head in _SPOKES and not self.mention_at(phrase.start_char, phrase.end_char):
-            owner = [t for t in phrase if t.dep_ == "poss" and t.head.i == root.i and t.pos_ == "NOUN"]
-            if owner:  # "the prime minister's official spokesman": someone the article names by that description
+            possessor = [t for t in phrase if t.dep_ == "poss" and t.head.i == root.i and t.pos_ == "NOUN"]
+            if possessor:  # "the prime minister's official spokesman": someone the article names by that description
                 return phrase.text, "person"
             if words == ["the", head]:  # "the spokesman said" again: the one it described
                 before = [e for e in self.events if e[0] < phrase.start_char and e[1].endswith(f" {head}")]
@@ -497,6 +565,8 @@ class _Context:
             ]  # fmt: skip
             if orgs:
                 return orgs[-1].canonical, "body"
+            if head in _NAMED_BODIES and (name := _named_body(phrase)):
+                return name, "body"  # "the committee": "the Commons work and pensions committee" the article named
             if head not in ("report", "statement", "document", "reports", "mps", "police"):  # "the company", "a spokesman"
                 bodies = [e for e in self.events if e[0] < phrase.start_char and e[2] == "body"]
                 if bodies:
@@ -652,6 +722,10 @@ def quote_candidates(
                 phrase = _noun_phrase(subj)
                 speaker = phrase.text
                 canonical, kind = ctx.resolve(phrase, _subtree(subj))
+            elif (it := _it_subject(verb)) is not None and not in_quote[it.idx]:
+                body = _body_subject_before(doc, it.idx, pstart, ctx)
+                if body is not None:
+                    speaker, (canonical, kind) = it.text, body
         if canonical is None and s.closed:  # '“...” ― Pamela Padilla': a name signed after a dash
             signed = _SIGNED.match(text, s.end + 1, pend)
             if signed:
