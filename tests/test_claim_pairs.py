@@ -78,3 +78,30 @@ def test_a_few_pairs_share_what_the_sparse_products_count(story):
     weighted = cl._shared(s.weighted, s.words, ii, jj)
     assert np.allclose(s.shared("words", ii, jj, weighted=True), weighted, rtol=1e-12)
     assert weighted.max() > 0
+
+
+def test_a_sentence_inside_a_quote_of_several_sentences_is_not_a_claim_of_the_outlet():
+    """ '"... my posture on that. And I think the government understands we are consistent. I will keep
+    raising it."': the middle sentence has no quote mark of its own, but it is the minister's words,
+    not a fact the outlet states; the sentence before the quote stays a claim."""
+    from storyline.records import Sentence
+
+    text = (
+        "The minister met the vice president in Beijing on Wednesday.\n\n"
+        '"I will not change my posture on that. And I think the government understands we are consistent '
+        'in our approach. I will keep raising these issues."'
+    )
+    parts = [
+        "The minister met the vice president in Beijing on Wednesday.",
+        '"I will not change my posture on that.',
+        "And I think the government understands we are consistent in our approach.",
+        'I will keep raising these issues."',
+    ]
+    sentences, pos = [], 0
+    for i, p in enumerate(parts):
+        start = text.index(p, pos)
+        sentences.append(Sentence(i, 0 if i == 0 else 1, start, start + len(p), p))
+        pos = start + len(p)
+    kept = [c.text for c in cl.split_claims(0, sentences, [], None, None, text)]
+    assert kept == [parts[0]]
+    assert parts[2] in [c.text for c in cl.split_claims(0, sentences, [], None, None)]  # without the text: unseen

@@ -41,6 +41,7 @@ CANDIDATE = S.claim_candidate
 CLASH_COSINE = S.clash_cosine
 CLASH_RATIO = S.clash_ratio
 LINK = S.claim_link
+QUOTED_SHARE = S.claim_quoted_share
 FEATURES = (
     "cosine",
     "cosine_squared",
@@ -225,8 +226,12 @@ def split_claims(
     mentions: list[Mention],
     title: str | None = None,
     standfirst: str | None = None,
+    text: str | None = None,
 ) -> list[Claim]:
-    """The headline, standfirst and sentences that state something (not bare quotes, questions or fragments)."""
+    """The headline, standfirst and sentences that state something (not bare quotes, questions or fragments).
+    With the article's `text`, a sentence inside a quote that runs over several sentences is a quote too
+    ('"… my posture on that. And I think the Chinese government understands …"'), as the quote finder reads it."""
+    inside = _quoted_chars(text) if text else None
     out = []
     for idx, text in ((HEADLINE, title), (STANDFIRST, standfirst)):
         if text and len(_WORD.findall(text)) >= 3 and not text.rstrip().endswith("?"):
@@ -247,10 +252,27 @@ def split_claims(
         ):
             continue
         quoted = sum(len(q) for q in re.findall(r"[“\"‘][^”\"’]*[”\"’]", text))
-        if quoted > 0.7 * len(text):
+        if inside is not None:
+            quoted = max(quoted, sum(inside[s.start : s.end]))
+        if quoted > QUOTED_SHARE * len(text):
             continue  # a quote is "who said what", not a claim of the outlet
         out.append(_claim(article_index, s.idx, text, frozenset(named.get(s.idx, ())), words))
     return out
+
+
+def _quoted_chars(text: str) -> list[bool]:
+    """Which characters of an article's text the quote finder reads as quoted (analyze/quotes.py)."""
+    from storyline.analyze.quotes import find_spans
+
+    paragraphs: list[tuple[int, int]] = []
+    pos = 0
+    for chunk in text.split("\n\n"):
+        paragraphs.append((pos, pos + len(chunk)))
+        pos += len(chunk) + 2
+    inside = [False] * len(text)
+    for sp in find_spans(text, paragraphs):
+        inside[sp.start : sp.end] = [True] * (sp.end - sp.start)
+    return inside
 
 
 @dataclass(frozen=True)
@@ -655,7 +677,7 @@ def build_claims(
     """Every article's claims (its headline and standfirst included) and the facts they group into."""
     claims: list[Claim] = []
     for i, (art, sents, mentions) in enumerate(articles):
-        claims.extend(split_claims(i, sents, mentions, art.title, art.standfirst))
+        claims.extend(split_claims(i, sents, mentions, art.title, art.standfirst, art.text))
     vectors = embed([c.text for c in claims]) if claims else np.zeros((0, static.dims()), dtype=np.float32)
     return align(claims, vectors, model), claims
 
