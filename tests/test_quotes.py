@@ -147,6 +147,12 @@ def _speakers(text: str) -> list[tuple[str, str | None]]:
     return [(q.text[:14], q.speaker) for q in _quotes(text)]
 
 
+def _rules(text: str) -> list:
+    doc = spacy_nlp()(text)
+    _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
+    return extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
+
+
 def test_real_news_shapes_of_attribution():
     """Shapes seen in PolNeAR and BBC articles: a lost paragraph break between quoted sentences, a
     listener named after "told", a quote signed after a dash, a description that holds a name."""
@@ -366,9 +372,7 @@ def test_a_quote_after_what_someone_said_goes_on_with_them():
         '"We do need a consistent approach across the islands, and patients will be the main test of it." '
         "He said staff wanted a period of calm after so much change."
     )
-    doc = spacy_nlp()(text)
-    _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
-    rules = extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
+    rules = _rules(text)
     assert [q.speaker for q in rules] == ["Brian Gold", "Brian Gold"]
 
 
@@ -385,9 +389,7 @@ def test_a_description_as_subject_is_not_a_name_and_a_passive_clause_says_nothin
         '"If a threat is from one place then our action is going to be aimed there," she added.\n'
     )
     assert [q.speaker for q in _quotes(text)] == ["Ruth Calder"] * 3
-    doc = spacy_nlp()(text)
-    _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
-    rules = extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
+    rules = _rules(text)
     assert [q.speaker_text for q in rules] == ["the Stockport MP", "she", "she"]  # the rules' own evidence
 
 
@@ -417,9 +419,7 @@ def test_a_whole_sentence_quoted_with_its_full_stop_after_the_mark_is_a_quote():
         '"And the review in 2030, which will look at whether it is time to end them entirely, is to be '
         'tied to evidence". She said the department wanted more older people in work.\n'
     )
-    doc = spacy_nlp()(text)
-    _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
-    rules = extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
+    rules = _rules(text)
     assert [(q.text[:7], q.partial) for q in rules if q.text.startswith(("We are", "And the"))] == [
         ("We are ", False),
         ("And the", False),
@@ -438,12 +438,6 @@ def test_a_document_nobody_is_named_as_writing_is_the_paper_of_who_was_just_repo
     )
     q = next(q for q in _quotes(text) if q.text.startswith("We are looking"))
     assert q.speaker == "Peter Crane"
-
-
-def _rules(text: str) -> list:
-    doc = spacy_nlp()(text)
-    _sents, sentence_of, mentions, roles = rules_input(doc, spacy_nlp()(""), text)
-    return extract_quotes(doc, text, mentions, roles, sentence_of, chooser=False)
 
 
 def test_it_that_warns_is_the_body_the_paragraph_is_about_by_the_name_the_article_gave_it():

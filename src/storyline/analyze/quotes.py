@@ -140,6 +140,16 @@ def _opens_next_sentence(para: str, j: int) -> bool:
     return j >= 2 and para[j - 1] == " " and para[j - 2] in ".!?" and j + 1 < len(para) and para[j + 1].isalnum()
 
 
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph of an article's text (paragraphs are separated by a blank line)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for chunk in text.split("\n\n"):
+        out.append((pos, pos + len(chunk)))
+        pos += len(chunk) + 2
+    return out
+
+
 def find_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[_Span]:
     """Quoted stretches of each paragraph; an unclosed quote runs to the paragraph's end."""
     spans: list[_Span] = []
@@ -619,11 +629,7 @@ def quote_candidates(
 ) -> list[Found]:
     """Every quoted span with its candidate speakers (what the chooser and its trainer read): the
     rules' quotes (`ruled_in`), and the spans they leave out as scare quotes or titles."""
-    paragraphs: list[tuple[int, int]] = []
-    pos = 0
-    for chunk in text.split("\n\n"):
-        paragraphs.append((pos, pos + len(chunk)))
-        pos += len(chunk) + 2
+    paragraphs = paragraph_spans(text)
     spans = find_spans(text, paragraphs)
     ctx = _Context(mentions, roles, text)
     in_quote = [False] * (len(text) + 1)

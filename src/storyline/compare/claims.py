@@ -262,15 +262,10 @@ def split_claims(
 
 def _quoted_chars(text: str) -> list[bool]:
     """Which characters of an article's text the quote finder reads as quoted (analyze/quotes.py)."""
-    from storyline.analyze.quotes import find_spans
+    from storyline.analyze.quotes import find_spans, paragraph_spans
 
-    paragraphs: list[tuple[int, int]] = []
-    pos = 0
-    for chunk in text.split("\n\n"):
-        paragraphs.append((pos, pos + len(chunk)))
-        pos += len(chunk) + 2
     inside = [False] * len(text)
-    for sp in find_spans(text, paragraphs):
+    for sp in find_spans(text, paragraph_spans(text)):
         inside[sp.start : sp.end] = [True] * (sp.end - sp.start)
     return inside
 
