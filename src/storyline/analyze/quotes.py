@@ -287,7 +287,7 @@ _NAMED_BODIES = {"committee", "panel", "commission", "council", "board", "inquir
 
 def _named_body(phrase: Any) -> str | None:
     """The name an article gave a body it now calls "the committee": its last earlier phrase with that
-    head and a capitalised word before it ("the Commons work and pensions committee"), outside quotes."""
+    head and a capitalised word before it ("the Commons work and pensions committee")."""
     head = phrase[-1].text.lower()
     for tok in reversed(phrase.doc[: phrase.start]):
         if tok.text.lower() != head:
@@ -299,7 +299,7 @@ def _named_body(phrase: Any) -> str | None:
     return None
 
 
-def _body_subject_before(doc: Any, pos: int, start: int, ctx: Any) -> tuple[str, str] | None:
+def _body_subject_before(doc: Any, pos: int, start: int, ctx: _Context) -> tuple[str, str] | None:
     """Who "it said" is: the last body that was a main clause's subject between `start` (the
     paragraph's start) and `pos` ("The committee reached its conclusions ... It warned that ...")."""
     for tok in reversed(doc[: doc.char_span(pos, pos + 1, alignment_mode="expand").start]):

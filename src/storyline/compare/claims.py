@@ -226,12 +226,12 @@ def split_claims(
     mentions: list[Mention],
     title: str | None = None,
     standfirst: str | None = None,
-    text: str | None = None,
+    article_text: str | None = None,
 ) -> list[Claim]:
     """The headline, standfirst and sentences that state something (not bare quotes, questions or fragments).
-    With the article's `text`, a sentence inside a quote that runs over several sentences is a quote too
+    With the `article_text`, a sentence inside a quote that runs over several sentences is a quote too
     ('"… my posture on that. And I think the Chinese government understands …"'), as the quote finder reads it."""
-    inside = _quoted_chars(text) if text else None
+    inside = _quoted_chars(article_text) if article_text else None
     out = []
     for idx, text in ((HEADLINE, title), (STANDFIRST, standfirst)):
         if text and len(_WORD.findall(text)) >= 3 and not text.rstrip().endswith("?"):
