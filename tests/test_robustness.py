@@ -326,11 +326,20 @@ def test_atheris_harness_bounded_run_and_crash_regressions(tmp_path):
 
 
 def _child_ingest(db: str, folder: str) -> None:
+    import threading
+
     import torch
+    import tqdm.std
 
     from storyline.cli import main
 
     torch.set_num_threads(1)  # OpenMP's pool does not survive fork; one thread needs no pool
+    # tqdm's write lock (taken by every sentence-transformers encode, progress bar or not) holds a
+    # semaphore shared with the parent and every sibling: a sibling killed while holding it, or a
+    # parent thread holding it at fork, would hang this child and the parent's final ingest for ever
+    tqdm.std.TqdmDefaultWriteLock.th_lock = threading.RLock()
+    tqdm.std.TqdmDefaultWriteLock.mp_lock = mp.get_context("fork").RLock()
+    tqdm.std.tqdm.set_lock(tqdm.std.TqdmDefaultWriteLock())
 
     # one process, with the models the parent loaded: `auto` would start a worker process that loads
     # its own for seconds, holding the third batch back past every kill
@@ -360,7 +369,10 @@ def test_sigkill_fifty_times_loses_nothing(tmp_path):
     started = time.perf_counter()
     p = ctx.Process(target=_child_ingest, args=(str(tmp_path / "trial.db"), str(trial)))
     p.start()
-    p.join()
+    p.join(timeout=300)  # bounded: a child that hangs fails this test instead of stalling the suite
+    if p.is_alive():
+        os.kill(p.pid, signal.SIGKILL)
+        pytest.fail("an unkilled child ingest of six articles did not finish in 300 s")
     window = max(0.5, 1.2 * (time.perf_counter() - started))
     committed_per_round = []
     before = 0
