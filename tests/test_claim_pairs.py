@@ -78,10 +78,36 @@ def test_a_few_pairs_share_what_the_sparse_products_count(story):
     weighted = cl._shared(s.weighted, s.words, ii, jj)
     assert np.allclose(s.shared("words", ii, jj, weighted=True), weighted, rtol=1e-12)
     assert weighted.max() > 0
+    for kind, m in (("spread", s.spread_m), ("spread_squared", s.spread_sq_m)):
+        assert np.allclose(s.shared("words", ii, jj, weighted=kind), cl._shared(m, s.words, ii, jj), rtol=1e-12)
+
+
+def test_a_word_every_article_uses_weighs_more_than_one_two_articles_share():
+    """The main event's words are the ones nearly every outlet uses ("quake"): two claims that share
+    one are likelier the same event than two that share a detail only two articles mention ("ferry")."""
+
+    def claim(article: int, sentence: int, *words: str) -> cl.Claim:
+        return cl.Claim(
+            article, sentence, " ".join(words), frozenset(), frozenset(words), {}, frozenset(), sentence + 1
+        )
+
+    claims = [claim(a, 0, "quake", f"own{a}") for a in range(4)] + [
+        claim(0, 1, "ferry", "sank"),
+        claim(1, 1, "ferry", "late"),
+    ]
+    claims.sort(key=lambda c: (c.article, c.sentence))  # an article's claims are adjacent, as split_claims gives them
+    story = cl.StoryPairs(claims, np.eye(len(claims), dtype=np.float32))
+    at = {(c.article, c.sentence): k for k, c in enumerate(claims)}
+    ii = np.array([at[(0, 0)], at[(0, 1)]])
+    jj = np.array([at[(1, 0)], at[(1, 1)]])
+    spread = story.shared("words", ii, jj, weighted="spread")
+    assert spread.tolist() == [1.0, 0.5]  # "quake" is in all four articles, "ferry" in two
+    assert story.shared("words", ii, jj, weighted="spread_squared").tolist() == [1.0, 0.25]
+    assert story.shared("words", ii, jj).tolist() == [1.0, 1.0]  # one shared word each, counted plainly
 
 
 def test_a_sentence_inside_a_quote_of_several_sentences_is_not_a_claim_of_the_outlet():
-    """ '"... my posture on that. And I think the government understands we are consistent. I will keep
+    """'"... my posture on that. And I think the government understands we are consistent. I will keep
     raising it."': the middle sentence has no quote mark of its own, but it is the minister's words,
     not a fact the outlet states; the sentence before the quote stays a claim."""
     from storyline.records import Sentence

@@ -58,6 +58,8 @@ FEATURES = (
     "lead_min",  # the lower of the two claims' cosines to their own article's first claim (its headline or lead)
     "lead_max",  # ... and the higher
     "articles",  # log of the story's article count: a large story holds more events, so likeness means less
+    "spread",  # the shared stems, each weighted by the share of the story's articles that use it: the main event's words
+    "spread_squared",  # ... each weighted by that share squared: words nearly every article uses count most
 )
 _STOP = frozenset(
     "the a an of to in on for and or but with at by from as is was were are be been has have had that this it its "
@@ -355,6 +357,12 @@ class StoryPairs:
             for w in c.words:
                 df[w] = df.get(w, 0) + 1
         idf = {w: math.log((n + 1) / k) for w, k in df.items()}
+        n_articles = len(np.unique(arts))
+        in_articles: dict[str, set[int]] = {}
+        for c in claims:
+            for w in c.words:
+                in_articles.setdefault(w, set()).add(c.article)
+        spread = {w: len(a) / n_articles for w, a in in_articles.items()}
         names = [c.names for c in claims]  # a name in a quarter of all claims tells no claim apart
         counts: dict[str, int] = {}
         for ns in names:
@@ -367,7 +375,11 @@ class StoryPairs:
             "units": [frozenset(c.numbers) for c in claims],
         }  # fmt: skip
         self.idf = idf
+        self.spread = spread
         self.words = _incidence([c.words for c in claims])
+        self.spread_m = _incidence([c.words for c in claims], spread)
+        self.spread_sq_m = _incidence([c.words for c in claims], {w: v * v for w, v in spread.items()})
+        self.spread_max = float(np.asarray(self.spread_m.sum(axis=1)).max()) if n else 0.0
         self.size = np.asarray(self.words.sum(axis=1)).ravel()
         self.weighted = _incidence([c.words for c in claims], idf)
         self.mass = np.asarray(self.weighted.sum(axis=1)).ravel()
@@ -391,21 +403,32 @@ class StoryPairs:
         keep = (ii < jj) & (self.arts[ii] != self.arts[jj])
         return ii[keep], jj[keep]
 
-    def shared(self, kind: str, ii: np.ndarray, jj: np.ndarray, weighted: bool = False) -> np.ndarray:
-        """Per pair, how many of its `kind` (words, names, values, units) the two claims share, or
-        (`weighted`) the IDF weight of the words they share. A few pairs (as `group_facts` asks for) by
-        set intersection; many by sparse products, whose set-up a few pairs need not pay for."""
+    def shared(
+        self, kind: str, ii: np.ndarray, jj: np.ndarray, weighted: bool | Literal["spread", "spread_squared"] = False
+    ) -> np.ndarray:
+        """Per pair, how many of its `kind` (words, names, values, units) the two claims share, or the
+        weight of the words they share: their IDF (`weighted` True), or the share of the story's
+        articles that use each ("spread"), or that share squared. A few pairs (as `group_facts` asks
+        for) by set intersection; many by sparse products, whose set-up a few pairs need not pay for."""
         if len(ii) > S.claim_few_pairs:
             a = {"words": self.words, "names": self.name_m, "values": self.values_m, "units": self.units_m}[kind]
-            return _shared(self.weighted if weighted else a, a, ii, jj)
-        sets, idf = self.sets[kind], self.idf
+            by = {True: self.weighted, "spread": self.spread_m, "spread_squared": self.spread_sq_m}
+            return _shared(by[weighted] if weighted else a, a, ii, jj)
+        sets = self.sets[kind]
         both = [sets[i] & sets[j] for i, j in zip(ii.tolist(), jj.tolist(), strict=True)]
         if weighted:
-            return np.array([sum(idf[w] for w in s) for s in both], dtype=float)
+            idf, spread = self.idf, self.spread
+            weight = {
+                True: lambda w: idf[w],
+                "spread": lambda w: spread[w],
+                "spread_squared": lambda w: spread[w] ** 2,
+            }[weighted]
+            return np.array([sum(weight(w) for w in s) for s in both], dtype=float)
         return np.array([len(s) for s in both], dtype=float)
 
     def likeness(self, ii: np.ndarray, jj: np.ndarray) -> dict[str, np.ndarray]:
-        """The features that decide most pairs: cosine, and the words two claims share (plain and weighted)."""
+        """The features that decide most pairs: cosine, and the words two claims share (plain, and
+        weighted by IDF and by spread)."""
         shared_words = self.shared("words", ii, jj)
         union = self.size[ii] + self.size[jj] - shared_words
         overlap = np.divide(shared_words, union, out=np.zeros(len(ii)), where=union > 0)
@@ -413,7 +436,14 @@ class StoryPairs:
         weight = self.mass[ii] + self.mass[jj] - shared_weight
         idf_share = np.divide(shared_weight, weight, out=np.zeros(len(ii)), where=weight > 0)
         cos = self.sims[ii, jj].astype(np.float64)
-        return {"cosine": cos, "cosine_squared": cos * cos, "words": overlap, "weighted_words": idf_share}
+        spread = self.shared("words", ii, jj, weighted="spread")  # known here, or `can_reach` would keep every pair
+        return {
+            "cosine": cos,
+            "cosine_squared": cos * cos,
+            "words": overlap,
+            "weighted_words": idf_share,
+            "spread": spread,
+        }
 
     def features(
         self, ii: np.ndarray, jj: np.ndarray, like: dict[str, np.ndarray] | None = None
@@ -436,6 +466,7 @@ class StoryPairs:
             np.minimum(pos[ii], pos[jj]), np.maximum(pos[ii], pos[jj]),
             np.minimum(central[ii], central[jj]), np.maximum(central[ii], central[jj]),
             np.minimum(lead[ii], lead[jj]), np.maximum(lead[ii], lead[jj]), np.full(len(ii), self.articles),
+            like["spread"], self.shared("words", ii, jj, weighted="spread_squared"),
         ]).T  # fmt: skip
         return rows, confirmed(cos, shared_names, overlap, shared_units, shared_values, mutual)
 
@@ -446,7 +477,7 @@ class StoryPairs:
             (-1.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 1.0), (0.0, 2.0), (0.0, 1.0),
             (pos.min(), pos.max()), (pos.min(), pos.max()), (central.min(), central.max()),
             (central.min(), central.max()), (lead.min(), lead.max()), (lead.min(), lead.max()),
-            (self.articles, self.articles),
+            (self.articles, self.articles), (0.0, self.spread_max), (0.0, self.spread_max),
         ])  # fmt: skip
 
 
