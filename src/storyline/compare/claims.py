@@ -300,8 +300,8 @@ def confirmed(
     )
 
 
-def _incidence(sets: list[frozenset[Any]], weight: dict[Any, float] | None = None) -> Any:
-    """A sparse claims x items matrix: 1 (or the item's weight) where a claim has the item."""
+def _incidence(sets: list[frozenset[Any]]) -> tuple[Any, list[Any]]:
+    """A sparse claims x items matrix, 1 where a claim has the item, and the item of each column."""
     from scipy.sparse import csr_matrix
 
     index: dict[Any, int] = {}
@@ -311,9 +311,14 @@ def _incidence(sets: list[frozenset[Any]], weight: dict[Any, float] | None = Non
         for x in items:
             rows.append(r)
             cols.append(index.setdefault(x, len(index)))
-    keys = list(index)
-    data = np.ones(len(rows)) if weight is None else np.array([weight[keys[c]] for c in cols], dtype=float)
-    return csr_matrix((data, (rows, cols)), shape=(len(sets), max(1, len(index))))
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), max(1, len(index)))), list(index)
+
+
+def _scaled(m: Any, weight: np.ndarray) -> Any:
+    """`m` with each column multiplied by its item's weight."""
+    from scipy.sparse import diags
+
+    return (m @ diags(weight)).tocsr()
 
 
 def _shared(a: Any, b: Any, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
@@ -338,6 +343,8 @@ class StoryPairs:
     """What the FEATURES of any pair of a story's claims are computed from, computed once per story."""
 
     def __init__(self, claims: list[Claim], vectors: np.ndarray) -> None:
+        from scipy.sparse import csr_matrix
+
         n = len(claims)
         self.n = n
         self.sims = vectors @ vectors.T
@@ -352,17 +359,12 @@ class StoryPairs:
                 self.best[:, art] = lo + np.argmax(self.sims[:, lo:hi], axis=1)
             else:
                 self.best[:, art] = cols[np.argmax(self.sims[:, cols], axis=1)]
-        df: dict[str, int] = {}
-        for c in claims:
-            for w in c.words:
-                df[w] = df.get(w, 0) + 1
-        idf = {w: math.log((n + 1) / k) for w, k in df.items()}
-        n_articles = len(np.unique(arts))
-        in_articles: dict[str, set[int]] = {}
-        for c in claims:
-            for w in c.words:
-                in_articles.setdefault(w, set()).add(c.article)
-        spread = {w: len(a) / n_articles for w, a in in_articles.items()}
+        self.words, stems = _incidence([c.words for c in claims])
+        df = np.asarray(self.words.sum(axis=0)).ravel()
+        idf = np.log((n + 1) / np.maximum(df, 1.0))
+        by_article = csr_matrix((np.ones(n), (arts, np.arange(n))), shape=(int(arts.max()) + 1, n)) @ self.words
+        by_article.data[:] = 1.0  # article x stem: 1 where one of the article's claims has it
+        spread = np.asarray(by_article.sum(axis=0)).ravel() / len(np.unique(arts))
         names = [c.names for c in claims]  # a name in a quarter of all claims tells no claim apart
         counts: dict[str, int] = {}
         for ns in names:
@@ -374,19 +376,18 @@ class StoryPairs:
             "words": [c.words for c in claims], "names": names, "values": [c.values for c in claims],
             "units": [frozenset(c.numbers) for c in claims],
         }  # fmt: skip
-        self.idf = idf
-        self.spread = spread
-        self.words = _incidence([c.words for c in claims])
-        self.spread_m = _incidence([c.words for c in claims], spread)
-        self.spread_sq_m = _incidence([c.words for c in claims], {w: v * v for w, v in spread.items()})
-        self.spread_max = float(np.asarray(self.spread_m.sum(axis=1)).max()) if n else 0.0
+        self.idf = dict(zip(stems, idf[: len(stems)].tolist(), strict=True))  # a story with no words has one empty column
+        self.spread = dict(zip(stems, spread[: len(stems)].tolist(), strict=True))
         self.size = np.asarray(self.words.sum(axis=1)).ravel()
-        self.weighted = _incidence([c.words for c in claims], idf)
+        self.weighted = _scaled(self.words, idf)
         self.mass = np.asarray(self.weighted.sum(axis=1)).ravel()
-        self.name_m = _incidence(names)
+        self.spread_m = _scaled(self.words, spread)
+        self.spread_sq_m = _scaled(self.words, spread * spread)
+        self.spread_max = float(np.asarray(self.spread_m.sum(axis=1)).max())
+        self.name_m, _ = _incidence(names)
         self.n_names = np.asarray(self.name_m.sum(axis=1)).ravel()
-        self.values_m = _incidence([c.values for c in claims])
-        self.units_m = _incidence([frozenset(c.numbers) for c in claims])
+        self.values_m, _ = _incidence([c.values for c in claims])
+        self.units_m, _ = _incidence([frozenset(c.numbers) for c in claims])
         self.headlines = np.fromiter((c.headline for c in claims), dtype=float, count=n)
         self.position = np.log1p(np.fromiter((c.position for c in claims), dtype=float, count=n))
         centroid = vectors.mean(axis=0)
