@@ -4,7 +4,8 @@ A claim is a sentence, or an article's headline or standfirst, that states a fac
 quotes are "who said what", not claims). Claims of different articles are scored in pairs by a
 small logistic model over evidence (sentence-embedding cosine, shared names, content words and
 figures, headlines, mutual best match, how early each sentence comes and how close it is to the
-story's centroid and its article's lead, the story's size), trained on ECB+
+story's centroid and its article's lead, the story's size, and how many of the story's articles
+use the words two claims share), trained on ECB+
 topics 1-35 by `scripts/train_claim_scorer.py` and shipped as `claim_pairs.json`. Pairs scored at
 the *reports* level are grouped into facts (one claim per article, every two members alike);
 pairs at the *related* level link two facts about the same event that differ in detail. Numbers,
