@@ -419,13 +419,9 @@ class StoryPairs:
         sets = self.sets[kind]
         both = [sets[i] & sets[j] for i, j in zip(ii.tolist(), jj.tolist(), strict=True)]
         if weighted:
-            idf, spread = self.idf, self.spread
-            weight = {
-                True: lambda w: idf[w],
-                "spread": lambda w: spread[w],
-                "spread_squared": lambda w: spread[w] ** 2,
-            }[weighted]
-            return np.array([sum(weight(w) for w in s) for s in both], dtype=float)
+            weight = self.idf if weighted is True else self.spread
+            power = 2 if weighted == "spread_squared" else 1
+            return np.array([sum(weight[w] ** power for w in s) for s in both], dtype=float)
         return np.array([len(s) for s in both], dtype=float)
 
     def likeness(self, ii: np.ndarray, jj: np.ndarray) -> dict[str, np.ndarray]:
