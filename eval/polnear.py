@@ -45,7 +45,11 @@ description when it names nobody; `eval/data/bbc-quotes-train/`, 001-048, annota
 other annotators, only trains the speaker chooser and is never scored). The same matching and speaker rule; kinds: named speakers
 (a capitalised name) or descriptions, full or partial quotes.
 
-    python eval/polnear.py [--set polnear|bbc] [--split dev] [--verbose] [--limit N]
+The third (`--set seeds`): the five seed articles (`../shared/samples/seeds/`), annotated the same
+way, by an annotator who never saw storyline's output (`eval/data/seed-quotes/`); single curly
+marks (‘…’) count as quote marks there, as British outlets use them.
+
+    python eval/polnear.py [--set polnear|bbc|seeds] [--split dev] [--verbose] [--limit N]
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ from storyline.settings import SETTINGS as S
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear"
 BBC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc"
 BBC_GOLD = Path(__file__).resolve().parent / "data" / "bbc-quotes"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "samples" / "seeds"
+SEED_GOLD = Path(__file__).resolve().parent / "data" / "seed-quotes"
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "you", "him", "her", "them", "his", "hers", "their"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "another", "one", "some", "his", "her", "their"}
 ORG_WORDS = {
@@ -232,14 +238,15 @@ def load_gold(split: str) -> list[tuple[str, str, list[Gold]]]:
     return out
 
 
-def load_bbc(folder: Path = BBC_GOLD) -> list[tuple[str, str, list[Gold]]]:
+def load_bbc(folder: Path = BBC_GOLD, texts: Path = BBC) -> list[tuple[str, str, list[Gold]]]:
+    """(file, article text, gold quotes) from annotation files: each quote's offsets, marks included."""
     out = []
     for gf in sorted(folder.glob("*.json")):
         ann = json.loads(gf.read_text(encoding="utf-8"))
-        text = (BBC / ann["file"]).read_text(encoding="utf-8")
+        text = (texts / ann["file"]).read_text(encoding="utf-8")
         gold = []
         for q in ann["quotes"]:
-            inner = text[q["start"] : q["end"]].strip().strip('“”"').strip()
+            inner = text[q["start"] : q["end"]].strip().strip('“”"‘’').strip()
             if len(_WORD.findall(inner)) < 2:
                 continue
             speaker = None if q["speaker"] == "UNKNOWN" else q["speaker"]
@@ -359,7 +366,7 @@ def score(data, fn, verbose: bool = False):  # type: ignore[no-untyped-def]
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", default="polnear", choices=("polnear", "bbc"), help="which annotated set")
+    ap.add_argument("--set", default="polnear", choices=("polnear", "bbc", "seeds"), help="which annotated set")
     ap.add_argument("--split", default="dev", choices=("dev", "train"))
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
     ap.add_argument("--verbose", "-v", action="store_true", help="storyline's errors")
@@ -368,9 +375,10 @@ def main() -> int:
     if not DATA.exists():
         print(f"no data at {DATA}", file=sys.stderr)
         return 2
-    data = (load_bbc() if args.set == "bbc" else load_gold(args.split))[: args.limit or None]
+    sets = {"bbc": lambda: load_bbc(), "seeds": lambda: load_bbc(SEED_GOLD, SEEDS)}
+    data = sets.get(args.set, lambda: load_gold(args.split))()[: args.limit or None]
     n_gold = sum(len(g) for *_x, g in data)
-    label = "BBC politics 101-140" if args.set == "bbc" else f"PolNeAR {args.split}"
+    label = {"bbc": "BBC politics 101-140", "seeds": "the five seed articles"}.get(args.set, f"PolNeAR {args.split}")
     print(f"{label}: {len(data)} articles, {n_gold} gold direct quotes")
     for sys_name, fn in SYSTEMS.items():
         if args.only and sys_name != args.only:
