@@ -375,10 +375,12 @@ def main() -> int:
     if not DATA.exists():
         print(f"no data at {DATA}", file=sys.stderr)
         return 2
-    sets = {"bbc": lambda: load_bbc(), "seeds": lambda: load_bbc(SEED_GOLD, SEEDS)}
-    data = sets.get(args.set, lambda: load_gold(args.split))()[: args.limit or None]
+    label, load = {
+        "bbc": ("BBC politics 101-140", lambda: load_bbc()),
+        "seeds": ("the five seed articles", lambda: load_bbc(SEED_GOLD, SEEDS)),
+    }.get(args.set, (f"PolNeAR {args.split}", lambda: load_gold(args.split)))
+    data = load()[: args.limit or None]
     n_gold = sum(len(g) for *_x, g in data)
-    label = {"bbc": "BBC politics 101-140", "seeds": "the five seed articles"}.get(args.set, f"PolNeAR {args.split}")
     print(f"{label}: {len(data)} articles, {n_gold} gold direct quotes")
     for sys_name, fn in SYSTEMS.items():
         if args.only and sys_name != args.only:
