@@ -468,3 +468,66 @@ def test_a_name_parsed_as_an_apposition_before_a_verb_with_no_subject_is_its_spe
         '"Slight increases to low car speeds increase hugely the risks to pedestrians and cyclists."\n'
     )
     assert [q.speaker for q in _rules(text)] == ["Gwen Harrow"]
+
+
+def test_a_committee_report_is_the_committee_s_words_by_every_name_the_article_gives_it():
+    """ "Her committee has published a report which says “…”", "The MPs said", "The report also said": a
+    committee report's words are the committee's (the one the article makes her chair of), not a
+    speaker "report" or "MPs"; but "Tory MPs" speak for no committee."""
+    text = (
+        "Minister flies to Lisbon for trade talks\n\n"
+        "Transport Committee chairwoman Maria Ellison said she had spoken to the minister before the visit.\n\n"
+        "Her committee has published a report which describes “the state of the ports as a risk to trade”.\n\n"
+        "The cross-party Transport Committee called on the Government to publish its plan.\n\n"
+        "The MPs said the Government “should have had a plan for the ports years ago”.\n\n"
+        "The report also said the Government has failed to take “adequate action” on dredging.\n\n"
+        "Some Tory MPs said the talks were “a waste of time and money”.\n"
+    )
+    got = {q.text[:12]: q.speaker for q in _rules(text)}
+    assert got["the state of"] == "Transport Committee"
+    assert got["should have "] == "Transport Committee"
+    assert got["adequate act"] == "Transport Committee"
+    assert got.get("a waste of t") != "Transport Committee"
+
+
+def test_a_report_by_a_panel_the_article_names_otherwise_is_that_committee_s():
+    """ "a new report, published Wednesday by the transport panel" and then "the report states: …" and,
+    after a paragraph of its reported words ("it adds"), an unattributed quote paragraph: the committee's."""
+    text = (
+        "Ports plan criticised\n\n"
+        "Parliament's Transport Committee chair Maria Ellison said the plan was late.\n\n"
+        "The visit was overshadowed by a new report published Wednesday, by the transport panel, that calls the ports a risk.\n\n"
+        '"The ports lack all the money they need to be dredged, and their managers know it," the report states.\n\n'
+        "Closer ties with shipping firms were feasible if the ministry was not so cautious, it adds.\n\n"
+        '"The ministry should loosen its rules on who can bid for the dredging work. Other countries do."\n'
+    )
+    assert [q.speaker for q in _rules(text)] == ["Transport Committee", "Transport Committee"]
+
+
+def test_the_one_accused_is_not_who_said_it_and_a_country_s_top_official_is_its_named_one():
+    """ "X was accused of being a “stooge” by a Labour MP": never X's words; "the US's top diplomat
+    told ..." is the person the article introduced as "US Secretary of State ...", not the last speaker."""
+    text = (
+        "Minister meets US counterpart\n\n"
+        "Foreign Secretary Tom Hale held talks with US Secretary of State Ruth Alder in London.\n\n"
+        "“We will keep talking to Beijing,” Mr Hale said.\n\n"
+        "“Both countries see the value of talking,” the US’s top diplomat told the press conference.\n\n"
+        "Last week, Mr Hale was accused of being a “Chinese stooge” by a Labour MP for refusing to take "
+        "sanctioned MPs with him.\n"
+    )
+    got = {q.text[:12]: q.speaker for q in _quotes(text)}
+    assert got["Both countri"] == "Ruth Alder"
+    assert got.get("Chinese stoo") != "Tom Hale"
+
+
+def test_a_subhead_that_quotes_the_body_has_the_body_quote_s_speaker():
+    """A subhead that is only a quoted phrase ("‘Fundamental disagreements’") repeats words quoted in the
+    body: it is that speaker's quote, not an unattributed one."""
+    text = (
+        "Minister raises rights in talks\n\n"
+        "Foreign Secretary Tom Hale met his counterpart in Beijing on Wednesday.\n\n"
+        "‘Fundamental disagreements’\n\n"
+        "“We are clear-eyed about the areas where we have fundamental disagreements with China,” Mr Hale added.\n"
+    )
+    got = [(q.text, q.speaker) for q in _rules(text)]
+    assert ("Fundamental disagreements", "Tom Hale") in got

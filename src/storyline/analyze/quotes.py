@@ -214,6 +214,14 @@ def _subject(verb: Any, quoted: list[bool] | None = None) -> Any | None:
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
+    if any(c.dep_ == "nsubjpass" for c in verb.children) and any(c.dep_ == "auxpass" for c in verb.children):
+        # "was accused of being a “stooge” by a Labour MP", the agent parsed under the quote: the
+        # one accused is not the speaker
+        for t in verb.subtree:
+            if t.i > verb.i and t.lower_ == "by" and t.dep_ == "prep" and (quoted is None or not quoted[t.idx]):
+                objs = [c for c in t.children if c.dep_ == "pobj"]
+                if objs and (objs[0].ent_type_ == "PERSON" or objs[0].lower_ in PERSON_HEADS):
+                    return objs[0]
     for child in verb.children:
         if quoted is not None and quoted[child.idx]:
             continue  # '"It the winter," said Tom Reilly.' can parse with "It" as the subject of "said"
@@ -283,6 +291,8 @@ def _noun_phrase(tok: Any) -> Any:
 
 
 _NAMED_BODIES = {"committee", "panel", "commission", "council", "board", "inquiry"}
+_NOT_PARTY = {"The", "British", "UK", "US", "Commons", "Senate", "House"}  # "Tory MPs" speak for no committee
+_MEMBERS = {"mps", "lawmakers", "legislators", "peers"}  # the members of a committee, speaking as it
 
 
 def _named_body(phrase: Any) -> str | None:
@@ -386,8 +396,9 @@ def first_names() -> dict[str, str]:
 class _Context:
     """What the article has said so far: who spoke last, who was named last, roles."""
 
-    def __init__(self, mentions: list[Mention], roles: dict[str, list[str]], text: str = "") -> None:
+    def __init__(self, mentions: list[Mention], roles: dict[str, list[str]], text: str = "", doc: Any = None) -> None:
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.doc = doc  # the parse, where a phrase's role in its sentence says who it stands for
         self.roles = roles
         self.text = text
         self.in_quote: list[bool] = []  # per character of `text`, whether it is inside a quote (set once found)
@@ -480,7 +491,90 @@ class _Context:
                         return m.canonical
                 elif _BY.fullmatch(self.text[hit.end() : m.start]):
                     return m.canonical
+            tok = self._token_at(hit.start())
+            if tok is not None:  # "Her committee has published a report which ...": the parse gives its author
+                return self.body_of(_noun_phrase(tok), tok)
             return None  # the report last introduced has no author the article names
+        return None
+
+    def _token_at(self, pos: int) -> Any | None:
+        if self.doc is None:
+            return None
+        span = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return span[0] if span is not None and len(span) else None
+
+    def committee_of(self, pos: int) -> str | None:
+        """Who "the MPs" or "lawmakers" are in a report on a committee's work: the committee the article
+        last names before `pos`, else one it names in the next paragraph ("a report by British MPs said
+        ... The report by the Foreign Affairs Committee")."""
+        bodies = [
+            m for m in self.mentions
+            if m.label == "ORG" and m.canonical.split()[-1].lower() in _NAMED_BODIES
+            and not (self.in_quote and self.in_quote[m.start])
+        ]  # fmt: skip
+        before = [m for m in bodies if m.end <= pos]
+        if before:
+            return before[-1].canonical
+        after = [m for m in bodies if m.start >= pos and self.text.count("\n\n", pos, m.start) <= 1]
+        return after[0].canonical if after else None
+
+    def body_of(self, phrase: Any, root: Any) -> str | None:
+        """The body a phrase with a body's or a paper's head stands for, where its own words or its place
+        in the sentence say: "the report by the Foreign Affairs Committee", "her committee" (the one
+        the article makes her chair of), "the foreign affairs panel" (the Foreign Affairs Committee),
+        "the committee has published a report which ..." (the committee's)."""
+        head = root.text.lower()
+        if head in _DOCUMENTS or head.rstrip("s") in _DOCUMENTS:
+            for prep in root.children:
+                if prep.dep_ == "prep" and prep.text.lower() in ("by", "from"):
+                    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        name, kind = self.resolve(_noun_phrase(pobj), _subtree(pobj))
+                        if name and kind == "body" and name.lower() != pobj.text.lower():
+                            return name
+            if root.dep_ == "dobj" and root.head.pos_ == "VERB":
+                subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
+                if subj is not None and subj.lower_ not in ("it", "which", "that", "who"):
+                    name, kind = self.resolve(_noun_phrase(subj), _subtree(subj))
+                    if name and kind == "body" and name.lower() != subj.text.lower():
+                        return name
+            after = re.match(r"[^.;:“”\"\n]{0,40}?\bby\s+", self.text[root.idx + len(root.text) :])
+            tok = self._token_at(root.idx + len(root.text) + after.end()) if after else None
+            while tok is not None and tok.dep_ in ("det", "compound", "amod") and tok.head is not tok:
+                tok = tok.head  # "a new report published Wednesday, by the foreign affairs panel"
+            if tok is not None and tok.pos_ in ("NOUN", "PROPN"):
+                name, kind = self.resolve(_noun_phrase(tok), _subtree(tok))
+                if name and kind == "body" and name.lower() != tok.text.lower():
+                    return name
+            return None
+        if head not in _NAMED_BODIES:
+            return None
+        poss = [t for t in root.children if t.dep_ == "poss" and t.lower_ in ("her", "his")]
+        if poss:  # "Her committee": the body the article makes the last such person a member of
+            people = [
+                m.canonical for m in self.mentions
+                if m.label == "PERSON" and m.end <= phrase.start_char and self.fits(m.canonical, "she" if poss[0].lower_ == "her" else "he")
+            ]  # fmt: skip
+            for name in reversed(people):
+                for role in self.roles.get(name, []):
+                    body = next((p for p in role.split(", ") if p.split()[-1:] == [head.capitalize()]), None)
+                    if body:
+                        return body
+            return None
+        own = [t for t in phrase if t.dep_ not in ("det", "poss", "case")]
+        if len(own) > 1 and any(t.text[:1].isupper() for t in own[:-1]):
+            # "the Commons work and pensions committee": a name in itself, the tagger's or not
+            m = self.mention_at(phrase.start_char, phrase.end_char)
+            return m.canonical if m is not None and m.label == "ORG" else " ".join(t.text for t in own)
+        mods = [t.lower_ for t in phrase if t.dep_ in ("compound", "amod") and t.i < root.i]
+        if mods and all(t.islower() for t in phrase.text.split()):  # "the foreign affairs panel"
+            hits = {
+                m.canonical for m in self.mentions
+                if m.label == "ORG" and m.canonical.split()[-1].lower() in _NAMED_BODIES
+                and all(w in m.canonical.lower().split() for w in mods)
+            }  # fmt: skip
+            if len(hits) == 1:
+                return hits.pop()
         return None
 
     def last_person_before(self, pos: int) -> str | None:
@@ -522,11 +616,16 @@ class _Context:
                     return self.by_word(name.split()) or name, "person"
             if people:
                 return people[0].canonical, "person"
+        words = [t.text.lower() for t in phrase]
+        head = words[-1] if words else ""
+        party = [t for t in phrase[:-1] if t.text[:1].isupper() and t.text not in _NOT_PARTY]
+        if head in _MEMBERS and not party and (body := self.committee_of(phrase.start_char)):
+            return body, "body"  # "The MPs said": the committee whose report the article is reporting
+        if head in BODY_HEADS and (body := self.body_of(phrase, root)):
+            return body, "body"
         m = self.mention_at(phrase.start_char, phrase.end_char)
         if m is not None:
             return m.canonical, "person" if m.label == "PERSON" else "body"
-        words = [t.text.lower() for t in phrase]
-        head = words[-1] if words else ""
         if phrase[-1].pos_ == "PROPN" and (name := self.by_word([t.text for t in phrase])):
             return name, "person"
         if (
@@ -598,6 +697,15 @@ class _Context:
                     return inside[-1].canonical, "person" if inside[-1].label == "PERSON" else "body"
                 return phrase.text, "other"
             desc = " ".join(words[1:])
+            place = next((t.text for t in phrase if t.dep_ == "poss" and t.ent_type_ in ("GPE", "NORP")), None)
+            if place:  # "the US's top diplomat": the one person named so far whose role is the US's
+                hits = {
+                    m.canonical for m in self.mentions
+                    if m.label == "PERSON" and m.end <= phrase.start_char
+                    and any(r.split()[:1] == [place] for r in self.roles.get(m.canonical, []))
+                }  # fmt: skip
+                if len(hits) == 1:
+                    return hits.pop(), "person"
             for name, roles in self.roles.items():
                 if any(desc == r.lower() or desc in r.lower().split(", ")[0] for r in roles):
                     return name, "person"
@@ -631,7 +739,7 @@ def quote_candidates(
     rules' quotes (`ruled_in`), and the spans they leave out as scare quotes or titles."""
     paragraphs = paragraph_spans(text)
     spans = find_spans(text, paragraphs)
-    ctx = _Context(mentions, roles, text)
+    ctx = _Context(mentions, roles, text, doc)
     in_quote = [False] * (len(text) + 1)
     for s in spans:
         for k in range(max(0, s.start - 1), min(len(text), s.end + 1)):
@@ -765,6 +873,27 @@ def quote_candidates(
             and not any(pstart <= v.idx < pend for v in verbs)
         ):  # a continuation paragraph: nothing intervenes since the last quote
             speaker, canonical, cue, kind = prev.speaker_text, prev.speaker, prev.cue, prev.speaker_kind
+        elif (
+            canonical is None
+            and s.paragraph > 0
+            and s.start - pstart <= 1
+            and not any(pstart <= v.idx < pend for v in verbs)
+            and not any(sp.paragraph == s.paragraph - 1 for sp in spans)
+        ):  # 'Closer ties were feasible, it adds. \n\n "The U.K. should ..."': the paragraph before
+            # reports its speaker's words without quoting them, and this one quotes them
+            lps, lpe = paragraphs[s.paragraph - 1]
+            lead = [v for v in verbs if lps <= v.idx < lpe]
+            last_sent = lead[-1].sent if lead else None
+            if last_sent is not None and last_sent.end_char >= lpe - 1:
+                subj = _subject(lead[-1], in_quote)
+                if subj is not None:
+                    said, said_kind = ctx.resolve(_noun_phrase(subj), _subtree(subj))
+                    if said and said_kind in ("person", "body") and said.lower() != subj.text.lower():
+                        speaker, canonical, cue, kind = _noun_phrase(subj).text, said, _cue(lead[-1]), said_kind
+                elif (it := _it_subject(lead[-1])) is not None:
+                    bodies = [e for e in ctx.events if e[0] < it.idx and e[2] == "body"]
+                    if bodies:
+                        speaker, canonical, cue, kind = it.text, bodies[-1][1], _cue(lead[-1]), "body"
         before = text[pstart : s.start - 1].rstrip()
         after = text[s.end : min(pend, s.end + 2)]
         n_words = len(qtext.split())
@@ -782,7 +911,7 @@ def quote_candidates(
         )
         reason = None
         title_case = bool(_TITLE_CASE.fullmatch(qtext.strip(" ,."))) and n_words <= 6
-        if not direct and (canonical is None or (n_words <= 2 and (not cands or kind != "person"))):
+        if not direct and (canonical is None or (n_words <= 2 and (not cands or kind not in ("person", "body")))):
             reason = "scare"  # scare quotes or a phrase nobody is quoted as saying
         elif not direct and title_case:
             reason = "title"  # "Fox News Sunday", "Morning Joe": the name of a show or a work, not words said
@@ -833,6 +962,18 @@ def quote_candidates(
             ctx.events.append((s.end, canonical, kind))
             ctx.events.sort()
     ruled = _group_speakers(_with_intros(out, text, paragraphs, verbs, ctx, in_quote), spans, cued)
+    for q, shape in list(dropped):  # a subhead that is only a quote ("‘Fundamental disagreements’") echoes
+        ps, pe = paragraphs[q.paragraph]  # words quoted in the body: theirs is its speaker
+        words = q.text.lower().strip(" ,.")
+        if text[ps:pe].strip().strip("‘’“”\"'").strip() != q.text.strip() or len(words.split()) < 2:
+            continue
+        src = next((r for r in ruled if r.speaker and r.start != q.start and words in r.text.lower()), None)
+        if src is not None:
+            ruled.append(replace(q, speaker=src.speaker, speaker_text=src.speaker_text, speaker_kind=src.speaker_kind,
+                                 speaker_role=src.speaker_role, cue=src.cue))  # fmt: skip
+            shapes[q.start] = shape
+            dropped.remove((q, shape))
+    ruled.sort(key=lambda q: q.start)
     found = [
         Found(q, c, True, shapes.get(q.start, {}))
         for q, c in candidates(ruled, doc, text, ctx, paragraphs, in_quote, verbs, sentence_of)
@@ -1082,8 +1223,11 @@ def candidates(
             speaker_text = q.speaker_text if is_rule else (text[span[0] : span[1]] if span else name)
             role = q.speaker_role if is_rule else (next(iter(ctx.roles.get(name) or []), None) if kind == "person" else None)
             cands.append(Candidate(name, kind, speaker_text, role, cue, span, f))
-        _relative(cands)
         rule_span = next((c.span for c in cands if c.name == rule_name), None)
+        if rule_span is not None:  # "The MPs" the rules read as the committee: not also a speaker "MPs"
+            cands = [c for c in cands if c.name == rule_name or c.span is None
+                     or not (rule_span[0] <= c.span[0] and c.span[1] <= rule_span[1])]  # fmt: skip
+        _relative(cands)
         out.append((
             replace(
                 q,

@@ -49,6 +49,13 @@ def _premodifier_role(doc: Any, ent_start: int) -> str | None:
             i -= 1
             continue
         break
+    if i > sent_start and doc[i].text == "of" and i + 1 < end and doc[i + 1].text[:1].isupper():
+        # "US Secretary of State Antony Blinken": a capitalised "<role> of <thing>" title
+        j = i - 1
+        while j >= sent_start and doc[j].pos_ in ("PROPN", "NOUN", "ADJ") and doc[j].text.isalpha():
+            j -= 1
+        if j + 1 < i and doc[i - 1].text.lower() in ROLE_WORDS and doc[i - 1].text[:1].isupper():
+            return doc[j + 1 : end].text
     span = doc[i + 1 : end]
     words = [t.text for t in span]
     if not words or words[-1].lower() not in ROLE_WORDS:
