@@ -399,6 +399,7 @@ class _Context:
     def __init__(self, mentions: list[Mention], roles: dict[str, list[str]], text: str = "", doc: Any = None) -> None:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.doc = doc  # the parse, where a phrase's role in its sentence says who it stands for
+        self._authoring: set[int] = set()  # the papers whose author is being looked for (no cycles)
         self.roles = roles
         self.text = text
         self.in_quote: list[bool] = []  # per character of `text`, whether it is inside a quote (set once found)
@@ -518,6 +519,30 @@ class _Context:
         after = [m for m in bodies if m.start >= pos and self.text.count("\n\n", pos, m.start) <= 1]
         return after[0].canonical if after else None
 
+    def _body_named(self, tok: Any | None) -> str | None:
+        """The body a word stands for, when resolving it names one other than the word itself."""
+        if tok is None:
+            return None
+        name, kind = self.resolve(_noun_phrase(tok), _subtree(tok))
+        return name if name and kind == "body" and name.lower() != tok.text.lower() else None
+
+    def _author(self, paper: Any) -> str | None:
+        """Who wrote a paper: "the report by X", "X has published a report which ...", "a report
+        published Wednesday, by the foreign affairs panel" (however that "by" parsed)."""
+        for prep in paper.children:
+            if prep.dep_ == "prep" and prep.text.lower() in ("by", "from"):
+                if name := self._body_named(next((c for c in prep.children if c.dep_ == "pobj"), None)):
+                    return name
+        if paper.dep_ == "dobj" and paper.head.pos_ == "VERB":
+            subj = next((c for c in paper.head.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.lower_ not in ("it", "which", "that", "who") and (name := self._body_named(subj)):
+                return name
+        after = re.match(r"[^.;:“”\"\n]{0,40}?\bby\s+", self.text[paper.idx + len(paper.text) :])
+        tok = self._token_at(paper.idx + len(paper.text) + after.end()) if after else None
+        while tok is not None and tok.dep_ in ("det", "compound", "amod") and tok.head is not tok:
+            tok = tok.head
+        return self._body_named(tok) if tok is not None and tok.pos_ in ("NOUN", "PROPN") else None
+
     def body_of(self, phrase: Any, root: Any) -> str | None:
         """The body a phrase with a body's or a paper's head stands for, where its own words or its place
         in the sentence say: "the report by the Foreign Affairs Committee", "her committee" (the one
@@ -525,28 +550,13 @@ class _Context:
         "the committee has published a report which ..." (the committee's)."""
         head = root.text.lower()
         if head in _DOCUMENTS or head.rstrip("s") in _DOCUMENTS:
-            for prep in root.children:
-                if prep.dep_ == "prep" and prep.text.lower() in ("by", "from"):
-                    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                    if pobj is not None:
-                        name, kind = self.resolve(_noun_phrase(pobj), _subtree(pobj))
-                        if name and kind == "body" and name.lower() != pobj.text.lower():
-                            return name
-            if root.dep_ == "dobj" and root.head.pos_ == "VERB":
-                subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
-                if subj is not None and subj.lower_ not in ("it", "which", "that", "who"):
-                    name, kind = self.resolve(_noun_phrase(subj), _subtree(subj))
-                    if name and kind == "body" and name.lower() != subj.text.lower():
-                        return name
-            after = re.match(r"[^.;:“”\"\n]{0,40}?\bby\s+", self.text[root.idx + len(root.text) :])
-            tok = self._token_at(root.idx + len(root.text) + after.end()) if after else None
-            while tok is not None and tok.dep_ in ("det", "compound", "amod") and tok.head is not tok:
-                tok = tok.head  # "a new report published Wednesday, by the foreign affairs panel"
-            if tok is not None and tok.pos_ in ("NOUN", "PROPN"):
-                name, kind = self.resolve(_noun_phrase(tok), _subtree(tok))
-                if name and kind == "body" and name.lower() != tok.text.lower():
-                    return name
-            return None
+            if root.i in self._authoring:  # a parse that leads from a paper back to itself
+                return None
+            self._authoring.add(root.i)
+            try:
+                return self._author(root)
+            finally:
+                self._authoring.discard(root.i)
         if head not in _NAMED_BODIES:
             return None
         poss = [t for t in root.children if t.dep_ == "poss" and t.lower_ in ("her", "his")]
