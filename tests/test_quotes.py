@@ -531,3 +531,50 @@ def test_a_subhead_that_quotes_the_body_has_the_body_quote_s_speaker():
     )
     got = [(q.text, q.speaker) for q in _rules(text)]
     assert ("Fundamental disagreements", "Tom Hale") in got
+
+
+HEADED = """\
+Minister in Beijing for ‘frank talks’ with counterparts
+
+The Foreign Secretary has underlined the need for ‘open dialogue’ with Beijing despite concerns about its conduct.
+
+Jo Writer
+Tuesday 20 June 2023 15:38 BST
+
+Tom Hale has met senior officials in Beijing in a visit aimed at easing tensions.
+
+The Foreign Secretary insisted the visit would allow him to have “frank talks” with his hosts.
+
+“We will keep talking,” Mr Hale said.
+"""
+
+
+def test_a_headline_and_a_standfirst_quote_have_the_speaker_the_article_gives_them():
+    """The headline's ‘frank talks’ echoes the body's quote, and the standfirst's "The Foreign Secretary
+    has underlined the need for ‘open dialogue’" is the Foreign Secretary the body names: both are
+    Tom Hale's, cited in the part they are printed in, with offsets into it."""
+    a = _analysed(HEADED)
+    parts = {q.part: q for q in a.quotes if q.part != "body"}
+    assert set(parts) == {"headline", "standfirst"}
+    head, stand = parts["headline"], parts["standfirst"]
+    assert (head.text, head.speaker) == ("frank talks", "Tom Hale")
+    assert (stand.text, stand.speaker, stand.cue) == ("open dialogue", "Tom Hale", "underlined")
+    assert a.article.title[head.start : head.end] == "frank talks"
+    assert a.article.standfirst[stand.start : stand.end] == "open dialogue"
+    assert [q.part for q in a.quotes][:2] == ["headline", "standfirst"]  # in reading order
+
+
+@pytest.mark.parametrize(
+    ("title", "speaker"),
+    [
+        ("Hale accused of being ‘Beijing's poodle’ by rival", None),  # the one accused did not say it
+        ("Hale branded ‘naive’ over China trip", None),
+        ("Town braces for ‘the storm of the decade’", None),  # a scare quote nobody in the story said
+        ("Hale: ‘We will not be silenced on rights’", "Tom Hale"),
+        ("Hale insists ‘we will keep talking’", "Tom Hale"),
+    ],
+)
+def test_a_headline_quote_is_kept_only_with_a_speaker_the_article_settles(title: str, speaker: str | None):
+    text = f"{title}\n\nTom Hale met officials in Beijing on Tuesday.\n\n“We will keep talking,” Mr Hale said.\n"
+    heads = [q for q in _quotes(text) if q.part == "headline"]
+    assert [q.speaker for q in heads] == ([speaker] if speaker else [])

@@ -244,6 +244,30 @@ def test_names_link_to_their_entity_pages(server, page):
         assert target.locator("td").first.inner_text() == links.nth(i).inner_text()  # the name's own row
 
 
+def test_a_headline_quote_is_marked_in_the_headline_not_in_the_body(browser, tmp_path):
+    """A quote in the headline or standfirst is shown there with its speaker on hover; its offsets,
+    which are into that line, never mark words of the body."""
+    from test_quotes import HEADED
+
+    (tmp_path / "hale.txt").write_text(HEADED, encoding="utf-8")
+    db = tmp_path / "h.db"
+    with Store(db) as store:
+        ingest(store, [str(tmp_path / "hale.txt")])
+        (aid,) = store.article_ids()
+        assert {q.part for q in store.quotes(aid)} == {"headline", "standfirst", "body"}  # kept as stored
+    with running_server(db) as (base, _proc):
+        page = browser.new_page()
+        page.goto(f"{base}/articles/{aid}")
+        head = page.locator("h1 mark.q")
+        assert head.inner_text() == "frank talks" and head.get_attribute("title").startswith("Tom Hale")
+        assert page.locator("p.standfirst mark.q").inner_text() == "open dialogue"
+        body = page.locator("article.body mark.q").all_inner_texts()
+        assert sorted(body) == ["We will keep talking,", "frank talks"]
+        api = httpx.get(f"{base}/api/articles/{aid}").json()
+        assert [q["part"] for q in api["quotes"]][:2] == ["headline", "standfirst"]
+        page.close()
+
+
 def test_matrix_headers_of_long_outlet_names_never_overlap(browser, tmp_path):
     """Outlet names of any length stay readable above their own column, on the web and in the static file."""
     from storyline.present.render import render_dossier

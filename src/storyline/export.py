@@ -99,6 +99,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("end", "int", "end offset"),
         ("speaker_start", "int", "where the words naming the speaker in this article start"),
         ("speaker_sentence", "int", "the sentence holding those words: the evidence for the speaker"),
+        ("part", "str", "body, headline or standfirst: where this article printed it (start and end are into it)"),
     ),
     "entities": _cols(
         ("story_id", "int", "its story"),
@@ -166,7 +167,7 @@ def rows(d: Dossier) -> dict[str, list[list[Any]]]:
             out["quotes"].append([
                 sid, i, q.speaker, q.speaker_role, q.speaker_kind, q.confidence, q.uncertain, src.text,
                 src.speaker_text, src.cue, src.partial, src.outlet_label, src.article, src.sentence, src.start,
-                src.end, src.speaker_start, src.speaker_sentence,
+                src.end, src.speaker_start, src.speaker_sentence, src.part,
             ])  # fmt: skip
     for e in d.entities:
         out["entities"].append([

@@ -115,8 +115,8 @@ class QuoteSource(Record):
     )
     cue: str | None
     partial: bool
-    sentence: int = Field(description="Index of the sentence in that article.")
-    start: int = Field(description="Character offset of the quoted words in the article text.")
+    sentence: int = Field(description="Index of the sentence in that article (-1: the headline, -2: the standfirst).")
+    start: int = Field(description="Character offset of the quoted words in the article text (or headline, standfirst).")
     end: int
     confidence: float | None = Field(
         default=None, description="How sure the speaker chooser is of this article's speaker, 0-1 (None: no speaker)."
@@ -127,6 +127,9 @@ class QuoteSource(Record):
     speaker_end: int | None = None
     speaker_sentence: int | None = Field(
         default=None, description="Index of the sentence holding those words: the evidence for the speaker."
+    )
+    part: Part = Field(
+        default="body", description="body, headline or standfirst: where this outlet printed the quote."
     )
 
 
@@ -392,6 +395,9 @@ class ArticleQuoteMark(Record):
     speaker_text: str | None = None
     speaker_start: int | None = Field(default=None, description="The words the speaker was chosen by.")
     speaker_end: int | None = None
+    part: Part = Field(
+        default="body", description="body, headline or standfirst: the text the offsets are into."
+    )
 
 
 class ArticlePage(ArticleRecord):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -87,9 +87,16 @@ class Mention:
     canonical: str
 
 
+QuotePart = Literal["body", "headline", "standfirst"]
+HEADLINE_SENTENCE = -1  # a Quote's `sentence` in the headline (as compare/claims.py cites a headline) ...
+STANDFIRST_SENTENCE = -2  # ... and in the standfirst
+
+
 @dataclass(frozen=True)
 class Quote:
-    """A direct or partial quote and who said it; offsets are into Article.text."""
+    """A direct or partial quote and who said it; offsets are into Article.text, or, for a quote in
+    the headline or the standfirst (`part`), into Article.title or Article.standfirst (`sentence`
+    is then HEADLINE_SENTENCE or STANDFIRST_SENTENCE and `paragraph` -1)."""
 
     text: str
     speaker: str | None  # canonical name of the person or body
@@ -108,6 +115,7 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     speaker_sentence: int | None = None  # the sentence those words are in: the evidence
+    part: QuotePart = "body"
 
 
 @dataclass(frozen=True)

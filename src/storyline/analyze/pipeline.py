@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from storyline.analyze import static
 from storyline.analyze.dates import resolve_dates
 from storyline.analyze.entities import mentions
 from storyline.analyze.nlp import embed, spacy_nlp
-from storyline.analyze.quotes import extract_quotes
+from storyline.analyze.quotes import extract_quotes, part_quotes
 from storyline.analyze.roles import extract_roles
 from storyline.records import AnalyzedArticle, Article, Mention, Sentence, vector_key
 
@@ -138,6 +138,14 @@ def rules_input(doc: Any, title_doc: Any, text: str) -> tuple[list[Sentence], li
     return sents, sentence_of, ments, roles
 
 
+_QUOTE_MARKS = re.compile("[‘“\"]")  # a headline or standfirst without one quotes no one: not parsed for it
+
+
+def _heading_lines(art: Article, title_doc: Any) -> tuple[tuple[Literal["headline", "standfirst"], str | None, Any], ...]:
+    """The lines above the body that may quote someone, with the parse of those already parsed."""
+    return (("headline", art.title, title_doc), ("standfirst", art.standfirst, None))
+
+
 def parse_batch(articles: list[Article]) -> list[AnalyzedArticle]:
     """spaCy over the batch and the rules over its output; the records come back without vectors."""
     if not articles:
@@ -154,9 +162,16 @@ def parse_batch(articles: list[Article]) -> list[AnalyzedArticle]:
         out_sents.append(sents)
         out_mentions.append(ments)
         out_terms.append(terms(doc))
+        body = extract_quotes(doc, text, ments, roles, sentence_of)
+        heads = [
+            q
+            for part, line, parsed in _heading_lines(art, title_doc)
+            if line and _QUOTE_MARKS.search(line)
+            for q in part_quotes(part, parsed if parsed is not None else nlp(line), body, ments, roles)
+        ]  # fmt: skip
         extras.append({
             "roles": roles,
-            "quotes": tuple(extract_quotes(doc, text, ments, roles, sentence_of)),
+            "quotes": (*heads, *body),  # in reading order: the headline's, the standfirst's, the body's
             "dates": tuple(resolve_dates(text, art.published, sentence_of)),
         })  # fmt: skip
     return [

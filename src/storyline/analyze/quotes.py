@@ -19,12 +19,12 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from storyline.analyze import speakers
 from storyline.analyze.speakers import Candidate, Found
 from storyline.lexicon import HE_HONORIFICS, HONORIFICS, ROLE_HEADS, SHE_HONORIFICS
-from storyline.records import Mention, Quote
+from storyline.records import HEADLINE_SENTENCE, STANDFIRST_SENTENCE, Mention, Quote
 from storyline.settings import SETTINGS as S
 
 SPEECH = frozenset(
@@ -1288,3 +1288,127 @@ class _ParagraphOf:
 
     def __getitem__(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+
+# Verbs by which a headline or standfirst puts words in someone's mouth ("has underlined the need for
+# ‘direct engagement’"): the verbs of saying, and a few a summary line uses for them.
+_PART_CUES = SPEECH | {f for b in ("underline", "highlight", "defend", "hail", "pledge", "signal") for f in _forms(b)}
+_PART_NATIONAL = {"the", "british", "uk", "u.k.", "us", "u.s.", "american", "chinese", "britain's", "britain’s"}
+
+
+def _part_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+
+
+def _within(short: list[str], long_: list[str]) -> bool:
+    """Whether `short` is a run of `long_`'s words."""
+    n = len(short)
+    return any(long_[i : i + n] == short for i in range(len(long_) - n + 1))
+
+
+def _role_key(role: str) -> str:
+    return " ".join(w for w in role.lower().split() if w not in _PART_NATIONAL)
+
+
+def _part_speaker(
+    phrase: str, mentions: list[Mention], roles: dict[str, list[str]], body: list[Quote]
+) -> tuple[str, str, float | None] | None:
+    """The one person or body the article names that a headline's words mean: the name, its surname
+    alone, a role the body gives exactly one person, or whoever the body's quotes by the same words
+    are given to ("The Foreign Secretary said: …"). (name, kind, the confidence the body's quotes have)"""
+    words = [w for w in re.findall(r"[\w'’.-]+", phrase) if w.lower().rstrip(".") not in TITLE_WORDS | {"the"}]
+    if not words:
+        return None
+    key = " ".join(words).lower()
+    labels = {m.canonical: m.label for m in mentions if m.label in ("PERSON", "ORG")}
+    hits = {c for c in labels if c.lower() == key or (len(words) == 1 and c.split()[-1].lower() == key)}
+    if not hits and (role := _role_key(phrase)):
+        hits = {p for p, rs in roles.items() if any(_role_key(r) == role for r in rs)}
+        if not hits:
+            same = [q for q in body if q.speaker and q.speaker_text and _role_key(q.speaker_text) == role]
+            if len({q.speaker for q in same}) == 1:  # as sure as the body's surest quote by those words
+                sure = [q.confidence for q in same if q.confidence is not None]
+                return str(same[0].speaker), same[0].speaker_kind, max(sure) if sure else None
+            return None
+    if len(hits) != 1:
+        return None
+    name = hits.pop()
+    return name, "body" if labels.get(name) == "ORG" else "person", None
+
+
+def _reduced_passive(verb: Any) -> bool:
+    """A headline's passive without its auxiliary: "Hale accused of being ‘…’", "Hale branded ‘…’ by
+    rival". Its subject is who the words are about, not who said them."""
+    kids = list(verb.children)
+    if any(c.dep_ in ("dobj", "dative", "ccomp") and c.pos_ != "PUNCT" for c in kids):
+        return False  # "Hale brands critics ‘naive’", "has underlined the need for …"
+    ends = verb.text.lower().endswith(("ed", "en"))
+    return ends and (not any(c.dep_ in ("aux", "auxpass") for c in kids) or any(c.dep_ == "auxpass" for c in kids))
+
+
+def part_quotes(
+    part: Literal["headline", "standfirst"],
+    doc: Any,
+    body: list[Quote],
+    mentions: list[Mention],
+    roles: dict[str, list[str]],
+) -> list[Quote]:
+    """The quotes of an article's headline or standfirst (`doc`, its parse), each only with a
+    speaker the article settles, since a headline quote is as often a scare quote as speech:
+
+    - the body quotes the same words: the headline echoes that quote, and takes its speaker
+      ("James Cleverly in China for ‘tough conversations’");
+    - else a verb of saying in the line has for subject a name or a role the body ties to one
+      person ("The Foreign Secretary has underlined the need for ‘direct engagement’"), or the
+      line opens with one before a colon ("Cleverly: ‘…’"). Whoever is "accused of" words is not
+      their speaker (`_subject`).
+    Offsets are into the headline's or standfirst's text; `sentence` is HEADLINE_SENTENCE or
+    STANDFIRST_SENTENCE."""
+    text = doc.text
+    sentence = HEADLINE_SENTENCE if part == "headline" else STANDFIRST_SENTENCE
+    spans = find_spans(text, paragraph_spans(text))
+    quoted = [False] * (len(text) + 1)
+    for sp in spans:
+        quoted[sp.start : sp.end] = [True] * (sp.end - sp.start)
+    out: list[Quote] = []
+    for sp in spans:
+        inner = text[sp.start : sp.end].strip()
+        words = _part_words(inner)
+        if len(inner.split()) < 2:
+            continue  # ‘Fact-Checking’: a term set off, not speech
+        partial = bool(_part_words(text[: sp.start]) or _part_words(text[sp.end :]))
+        base = Quote(inner, None, None, "other", None, None, partial, -1, sentence, sp.start, sp.end, part=part)
+        said = {q.speaker for q in body if q.speaker and q.part == "body" and _within(words, _part_words(q.text))}
+        if len(said) == 1:
+            src = next(q for q in body if q.speaker in said and _within(words, _part_words(q.text)))
+            out.append(replace(
+                base, speaker=src.speaker, speaker_text=src.speaker_text, speaker_kind=src.speaker_kind,
+                speaker_role=src.speaker_role, cue=src.cue, confidence=src.confidence,
+                speaker_start=src.speaker_start, speaker_end=src.speaker_end, speaker_sentence=src.speaker_sentence,
+            ))  # fmt: skip
+            continue
+        if said:
+            continue  # the body quotes these words from two people: no telling whose the headline means
+        found: tuple[tuple[str, str, float | None], str, str | None, int, int] | None = None
+        verb = next((t for t in doc if sp.start <= t.idx < sp.end), None)  # from the quote's first word up
+        while verb is not None and not (
+            verb.pos_ in ("VERB", "AUX") and verb.text.lower() in _PART_CUES and not quoted[verb.idx]
+        ):
+            verb = None if verb.head.i == verb.i else verb.head  # spaCy makes a new Token each time: no `is`
+        if verb is not None and not _reduced_passive(verb):
+            subj = _subject(verb, quoted)
+            if subj is not None and not quoted[subj.idx]:
+                np_ = _noun_phrase(subj)
+                if (who := _part_speaker(np_.text, mentions, roles, body)) is not None:
+                    found = (who, np_.text, _cue(verb), np_.start_char, np_.end_char)
+        colon = re.match(r"\s*([^:‘“\"]{2,60}?)\s*:\s*[‘“\"]?$", text[: sp.start])
+        if found is None and colon and (who := _part_speaker(colon.group(1), mentions, roles, body)) is not None:
+            found = (who, colon.group(1), None, colon.start(1), colon.end(1))
+        if found is not None:
+            (name, kind, sure), said_by, cue, s, e = found
+            role = next(iter(roles.get(name) or []), None) if kind == "person" else None
+            out.append(replace(
+                base, speaker=name, speaker_text=said_by, speaker_kind=kind, speaker_role=role, cue=cue,
+                confidence=sure, speaker_start=s, speaker_end=e, speaker_sentence=sentence,
+            ))  # fmt: skip
+    return out

@@ -108,6 +108,7 @@ def merge_quotes(articles: list[tuple[Article, list[Quote]]]) -> list[MergedQuot
                         speaker_start=q.speaker_start,
                         speaker_end=q.speaker_end,
                         speaker_sentence=q.speaker_sentence,
+                        part=q.part,
                     )
                     for a, q in g
                 ],

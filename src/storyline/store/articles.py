@@ -79,11 +79,12 @@ class ArticleStore(StoreBase):
         )
         self.db.executemany(
             "INSERT INTO quotes (article_id, idx, text, speaker, speaker_text, speaker_kind, speaker_role, cue,"
-            " partial, paragraph, sentence, start, end, confidence, speaker_start, speaker_end, speaker_sentence)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " partial, paragraph, sentence, start, end, confidence, speaker_start, speaker_end, speaker_sentence, part)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (art.id, i, q.text, q.speaker, q.speaker_text, q.speaker_kind, q.speaker_role, q.cue, int(q.partial),
-                 q.paragraph, q.sentence, q.start, q.end, q.confidence, q.speaker_start, q.speaker_end, q.speaker_sentence)
+                 q.paragraph, q.sentence, q.start, q.end, q.confidence, q.speaker_start, q.speaker_end, q.speaker_sentence,
+                 q.part)
                 for i, q in enumerate(a.quotes)
             ],
         )  # fmt: skip
@@ -189,7 +190,7 @@ class ArticleStore(StoreBase):
         return [
             Quote(r["text"], r["speaker"], r["speaker_text"], r["speaker_kind"], r["speaker_role"], r["cue"],
                   bool(r["partial"]), r["paragraph"], r["sentence"], r["start"], r["end"], r["confidence"],
-                  r["speaker_start"], r["speaker_end"], r["speaker_sentence"])
+                  r["speaker_start"], r["speaker_end"], r["speaker_sentence"], r["part"])
             for r in self.db.execute("SELECT * FROM quotes WHERE article_id = ? ORDER BY idx", (article_id,))
         ]  # fmt: skip
 

@@ -17,7 +17,7 @@ from typing import Self
 
 import numpy as np
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
 MIGRATIONS: dict[int, str] = {
     2: """
@@ -106,6 +106,10 @@ MIGRATIONS: dict[int, str] = {
     # vectors are another space and width, so they go; a dossier looks the missing ones up
     10: """
     DELETE FROM sentence_vectors;
+    """,
+    # a quote in the headline or the standfirst: its offsets are into that text, not the body's
+    11: """
+    ALTER TABLE quotes ADD COLUMN part TEXT NOT NULL DEFAULT 'body';
     """,
 }
 

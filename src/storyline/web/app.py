@@ -219,7 +219,10 @@ def create_app(
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
         rec = dump(article_data(article_id))
-        return page("article.html.j2", a=rec, paragraphs=_marked(rec))
+        return page(
+            "article.html.j2", a=rec, paragraphs=_marked(rec),
+            headline=_part_marked(rec, "headline"), standfirst=_part_marked(rec, "standfirst"),
+        )  # fmt: skip
 
     @app.get("/articles/{article_id}/raw", include_in_schema=False)
     def article_raw(article_id: str) -> Response:
@@ -343,18 +346,38 @@ def _found(view: T | None, missing: str) -> T:
     return view
 
 
+def _quote_label(q: dict[str, Any]) -> str:
+    """What hovering a quote says: its speaker (or that it has none, or that it is a guess), cue, confidence."""
+    who = q["speaker"] or "unattributed"
+    if q["speaker"] and q.get("uncertain"):
+        who = f"possibly {who} (uncertain)"
+    sure = f", confidence {q['confidence']:.2f}" if q.get("confidence") is not None else ""
+    cue = f", {q['cue']}" if q.get("cue") else ""
+    return f"{who}{' (partial)' if q['partial'] else ''}{cue}{sure}"
+
+
+def _part_marked(rec: dict[str, Any], part: str) -> list[dict[str, Any]]:
+    """The headline's or standfirst's text as runs tagged quote/plain (its quotes' offsets are into it)."""
+    text = rec["title" if part == "headline" else "standfirst"] or ""
+    runs: list[dict[str, Any]] = []
+    pos = 0
+    for q in sorted((q for q in rec["quotes"] if q.get("part") == part), key=lambda q: q["start"]):
+        if q["start"] < pos or q["end"] > len(text):
+            continue
+        runs += [{"text": text[pos : q["start"]], "kind": "plain", "label": ""},
+                 {"text": text[q["start"] : q["end"]], "kind": "quote", "label": _quote_label(q)}]  # fmt: skip
+        pos = q["end"]
+    return [*runs, {"text": text[pos:], "kind": "plain", "label": ""}]
+
+
 def _marked(rec: dict[str, Any]) -> list[list[dict[str, Any]]]:
     """The article's paragraphs as runs of text tagged quote/entity/plain, with sentence anchors."""
     text = rec["text"]
     marks: list[tuple[int, int, str, str]] = []
-    for q in rec["quotes"]:
-        who = q["speaker"] or "unattributed"
-        if q["speaker"] and q.get("uncertain"):
-            who = f"possibly {who} (uncertain)"
-        sure = f", confidence {q['confidence']:.2f}" if q.get("confidence") is not None else ""
-        cue = f", {q['cue']}" if q.get("cue") else ""
-        marks.append((q["start"], q["end"], "quote", f"{who}{' (partial)' if q['partial'] else ''}{cue}{sure}"))
-    for q in rec["quotes"]:  # the words the speaker was chosen by: why this speaker
+    body = [q for q in rec["quotes"] if q.get("part", "body") == "body"]
+    for q in body:
+        marks.append((q["start"], q["end"], "quote", _quote_label(q)))
+    for q in body:  # the words the speaker was chosen by: why this speaker
         s, t = q.get("speaker_start"), q.get("speaker_end")
         if s is not None and t is not None and not any(a < t and s < b for a, b, _k, _l in marks):
             marks.append((s, t, "speaker", f"speaker of “{' '.join(q['text'].split()[:8])}…”"))
