@@ -12,9 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from storyline.records import QuotePart
+
 SCHEMA_ID = "https://storyline.invalid/schema/dossier-1.json"
 
-Part = Literal["body", "headline", "standfirst"]
+Part = QuotePart  # where a citation or a quote stands: "body", "headline" or "standfirst"
 Cell = Literal["reports", "related", "contradicts", "not reported"]
 Status = Literal["corroborated", "single-source", "conflicting"]
 

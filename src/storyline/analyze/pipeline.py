@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -141,11 +141,6 @@ def rules_input(doc: Any, title_doc: Any, text: str) -> tuple[list[Sentence], li
 _QUOTE_MARKS = re.compile("[‘“\"]")  # a headline or standfirst without one quotes no one: not parsed for it
 
 
-def _heading_lines(art: Article, title_doc: Any) -> tuple[tuple[Literal["headline", "standfirst"], str | None, Any], ...]:
-    """The lines above the body that may quote someone, with the parse of those already parsed."""
-    return (("headline", art.title, title_doc), ("standfirst", art.standfirst, None))
-
-
 def parse_batch(articles: list[Article]) -> list[AnalyzedArticle]:
     """spaCy over the batch and the rules over its output; the records come back without vectors."""
     if not articles:
@@ -163,12 +158,11 @@ def parse_batch(articles: list[Article]) -> list[AnalyzedArticle]:
         out_mentions.append(ments)
         out_terms.append(terms(doc))
         body = extract_quotes(doc, text, ments, roles, sentence_of)
-        heads = [
-            q
-            for part, line, parsed in _heading_lines(art, title_doc)
-            if line and _QUOTE_MARKS.search(line)
-            for q in part_quotes(part, parsed if parsed is not None else nlp(line), body, ments, roles)
-        ]  # fmt: skip
+        heads = []
+        if art.title and _QUOTE_MARKS.search(art.title):
+            heads += part_quotes("headline", title_doc, body, ments, roles)
+        if art.standfirst and _QUOTE_MARKS.search(art.standfirst):
+            heads += part_quotes("standfirst", nlp(art.standfirst), body, ments, roles)
         extras.append({
             "roles": roles,
             "quotes": (*heads, *body),  # in reading order: the headline's, the standfirst's, the body's

@@ -1371,6 +1371,7 @@ def part_quotes(
     for sp in spans:
         quoted[sp.start : sp.end] = [True] * (sp.end - sp.start)
     out: list[Quote] = []
+    said_in_body = [(q, _part_words(q.text)) for q in body if q.speaker and q.part == "body"]
     for sp in spans:
         inner = text[sp.start : sp.end].strip()
         words = _part_words(inner)
@@ -1378,9 +1379,10 @@ def part_quotes(
             continue  # ‘Fact-Checking’: a term set off, not speech
         partial = bool(_part_words(text[: sp.start]) or _part_words(text[sp.end :]))
         base = Quote(inner, None, None, "other", None, None, partial, -1, sentence, sp.start, sp.end, part=part)
-        said = {q.speaker for q in body if q.speaker and q.part == "body" and _within(words, _part_words(q.text))}
+        echoed = [q for q, ws in said_in_body if _within(words, ws)]
+        said = {q.speaker for q in echoed}
         if len(said) == 1:
-            src = next(q for q in body if q.speaker in said and _within(words, _part_words(q.text)))
+            src = echoed[0]
             out.append(replace(
                 base, speaker=src.speaker, speaker_text=src.speaker_text, speaker_kind=src.speaker_kind,
                 speaker_role=src.speaker_role, cue=src.cue, confidence=src.confidence,

@@ -28,12 +28,20 @@ import numpy as np
 from storyline.analyze import static
 from storyline.lexicon import NUMBER_WORDS
 from storyline.output import Cell, Citation, Cited, ClaimRow, Conflict, ConflictVersion, Part, Status
-from storyline.records import UNKNOWN_OUTLET, Article, Mention, Sentence, outlet_label
+from storyline.records import (
+    HEADLINE_SENTENCE,
+    STANDFIRST_SENTENCE,
+    UNKNOWN_OUTLET,
+    Article,
+    Mention,
+    Sentence,
+    outlet_label,
+)
 from storyline.settings import SETTINGS as S
 
 MODEL_PATH = Path(__file__).with_name("claim_pairs.json")
-HEADLINE = -1  # the `sentence` of a claim that is its article's headline
-STANDFIRST = -2  # ... and of one that is its standfirst (the summary under the headline)
+HEADLINE = HEADLINE_SENTENCE  # the `sentence` of a claim that is its article's headline (as of a quote in it)
+STANDFIRST = STANDFIRST_SENTENCE  # ... and of one that is its standfirst (the summary under the headline)
 PARTS: dict[int, Part] = {
     HEADLINE: "headline",
     STANDFIRST: "standfirst",
