@@ -25,7 +25,7 @@ def test_worker_processes_and_dask_match_the_local_engine(cli, tmp_path):
     # Small batches, so several are in flight at once and must still be written in input order.
     runs = {
         "local": ("--workers", "1"),
-        "auto": (),  # the default: 3 batches of 4, so its worker process starts for the third
+        "auto": (),  # the default: 3 batches of 4, so its worker processes start for the second
         "workers": ("--workers", "2"),
         "dask": ("--engine", "dask", "--workers", "2"),
     }

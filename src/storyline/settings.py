@@ -49,8 +49,12 @@ class Settings:
         "ingest",
     )  # fmt: skip
     auto_worker_after: int = setting(
-        2, "batches --workers auto analyses inline before it starts a worker process beside it: loading a "
-        "process's models costs about two batches' parse", "ingest",
+        1, "batches --workers auto analyses inline before it starts worker processes: a run of one batch "
+        "(the sample corpus) starts none", "ingest",
+    )  # fmt: skip
+    auto_max_workers: int = setting(
+        2, "most processes --workers auto forks (one per core up to this): measured on two cores only, and "
+        "each holds its own copy of spaCy's working memory", "ingest",
     )  # fmt: skip
 
     # -- extract --------------------------------------------------------------------------------

@@ -492,7 +492,7 @@ def pair_features(claims: list[Claim], vectors: np.ndarray, model: ClaimModel | 
     with a `model`, only those that can reach one of its levels or clash (`ClaimModel.can_reach`).
 
     All pairs at once, as sparse products: a 200-article story has about 660,000 pairs at CANDIDATE."""
-    if len(claims) < 2:
+    if len({c.article for c in claims}) < 2:  # pairs join articles: one article has none
         return Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros(0, bool))
     story = StoryPairs(claims, vectors)
     ii, jj = story.candidates()

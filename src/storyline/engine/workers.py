@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
@@ -61,8 +62,20 @@ def complete(items: list[AnalyzedArticle | IngestProblem], vectors: Any = None) 
 
 
 def analyze_remote(batch: list[Article]) -> Analyzed:
-    """The task a worker process or Dask worker runs; its models load on the first call and stay."""
+    """The task a spawned worker process or Dask worker runs; its models load on the first call and stay."""
     return complete(parse_each(batch))
+
+
+def parse_remote(batch: list[Article]) -> list[AnalyzedArticle | IngestProblem]:
+    """The task a forked worker runs: spaCy and the rules, never torch (whose threads do not survive
+    a fork); the parent that forked it adds the vectors."""
+    return parse_each(batch)
+
+
+def forks() -> bool:
+    """Whether local worker processes are forked, starting with the models this process has loaded
+    (on Linux); elsewhere fork is unsafe and they are spawned, loading their own."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def warm_worker() -> None:
@@ -115,20 +128,62 @@ class InlineAnalyzer(Analyzer):
 
     def submit(self, batch: list[Article]) -> Future[Analyzed]:
         items = parse_each(batch)
-        texts = texts_to_embed([x for x in items if isinstance(x, AnalyzedArticle)])
+        return self._pool.submit(_finish, items)
 
-        def finish() -> Analyzed:
-            from storyline.analyze.nlp import embed
+    def finish(self, parsed: Future[list[AnalyzedArticle | IngestProblem]]) -> Future[Analyzed]:
+        """A batch parsed elsewhere (a forked worker), given its vectors here once it is back.
 
-            return complete(items, embed(texts) if texts else None)
-
-        return self._pool.submit(finish)
+        The embedding thread waits for it in turn: batches are written in order anyway."""
+        return self._pool.submit(lambda: _finish(parsed.result()))
 
     def close(self) -> None:
         import torch
 
         self._pool.shutdown(wait=True)
         torch.set_num_threads(self._threads)
+
+
+def _finish(items: list[AnalyzedArticle | IngestProblem]) -> Analyzed:
+    from storyline.analyze.nlp import embed
+
+    texts = texts_to_embed([x for x in items if isinstance(x, AnalyzedArticle)])
+    return complete(items, embed(texts) if texts else None)
+
+
+def _forked(workers: int) -> ProcessPoolExecutor:
+    """Worker processes forked from this one, spaCy loaded first so that each starts with it: no
+    5-10 s of loading per process (bench/RESULTS.md). They run `parse_remote` only."""
+    from storyline.analyze.nlp import spacy_nlp
+
+    spacy_nlp()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
+class ForkedAnalyzer(Analyzer):
+    """`--workers N` on Linux: N forked processes parse, this process embeds and stores."""
+
+    def __init__(self, workers: int, inline: InlineAnalyzer | None = None) -> None:
+        self._inline = inline or InlineAnalyzer()  # its embedding thread gives every batch its vectors
+        self._workers = workers
+        self._pool = _forked(workers)
+
+    @property
+    def depth(self) -> int:
+        return 2 * self._workers
+
+    def warm(self) -> None:
+        from storyline.analyze import static
+        from storyline.analyze.nlp import embedder
+
+        embedder(), static.table(), static.tokenizer()
+        super().warm()
+
+    def submit(self, batch: list[Article]) -> Future[Analyzed]:
+        return self._inline.finish(self._pool.submit(parse_remote, batch))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._inline.close()
 
 
 class ExecutorAnalyzer(Analyzer):
@@ -159,12 +214,14 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 class AutoAnalyzer(Analyzer):
-    """The default: inline, and from batch `after` + 1 on, on a machine of two cores or more, one
-    worker process beside it, which takes a batch whenever it has none.
+    """The default: the first `after` batches inline; then, on a machine of two cores or more,
+    worker processes. On Linux they are forked (one per core, up to S.auto_max_workers) and take
+    every batch while this process embeds and stores: forked, they start with its models, in no
+    time. Elsewhere one spawned process joins the inline parse, taking a batch whenever it has
+    none, since loading its models costs seconds a short run would not win back.
 
-    On 300 BBC articles and two cores (bench/RESULTS.md) it took 29.6 s with its process started
-    inside the timing, against 35.6 s inline and 23.2 s for `--workers 2` plus 9 s to start its
-    processes; a small run (the sample corpus: one batch) never waits for a process to load models.
+    A small run (the sample corpus: one batch) starts no process at all. 300 BBC articles on two
+    cores (bench/RESULTS.md): see `bench/throughput.py`.
     """
 
     def __init__(self, after: int = S.auto_worker_after, cores: int | None = None) -> None:
@@ -172,33 +229,44 @@ class AutoAnalyzer(Analyzer):
         self._after = after
         self._cores = cores if cores is not None else (os.cpu_count() or 1)
         self._seen = 0
-        self._pool: ProcessPoolExecutor | None = None
-        self._remote: Future[Analyzed] | None = None
+        self._forked: ForkedAnalyzer | None = None
+        self._pool: ProcessPoolExecutor | None = None  # the spawned process, where there is no fork
+        self._remote: Future[Analyzed] | None = None  # the batch that process has, while it has one
 
     @property
     def depth(self) -> int:
+        if self._forked is not None:
+            return self._forked.depth
         # the process's batch may be the oldest in flight: the main thread parses on meanwhile
         return 1 if self._pool is None else 4
 
     @property
     def started(self) -> bool:
-        """Whether the worker process was started."""
-        return self._pool is not None
+        """Whether worker processes were started."""
+        return self._forked is not None or self._pool is not None
 
     def warm(self) -> None:
         self._inline.warm()
 
     def submit(self, batch: list[Article]) -> Future[Analyzed]:
         self._seen += 1
-        if self._pool is None and self._seen > self._after and self._cores >= 2:
-            self._pool = _pool(1)
+        if not self.started and self._seen > self._after and self._cores >= 2:
+            if forks():
+                self._forked = ForkedAnalyzer(min(self._cores, S.auto_max_workers), self._inline)
+            else:
+                self._pool = _pool(1)
+        if self._forked is not None:
+            return self._forked.submit(batch)
         if self._pool is not None and (self._remote is None or self._remote.done()):
             self._remote = self._pool.submit(analyze_remote, batch)
             return self._remote
         return self._inline.submit(batch)
 
     def close(self) -> None:
-        self._inline.close()
+        if self._forked is not None:
+            self._forked.close()  # closes the inline analyzer too
+        else:
+            self._inline.close()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
@@ -209,4 +277,6 @@ def local_analyzer(workers: int) -> Analyzer:
         return AutoAnalyzer()
     if workers <= 1:
         return InlineAnalyzer()
+    if forks():
+        return ForkedAnalyzer(workers)
     return ExecutorAnalyzer(_pool(workers), workers, owned=True)
