@@ -2,8 +2,8 @@
 
 Runs `storyline ingest` end to end (read, clean, analyze with every vector a dossier uses, cluster,
 store) on N BBC articles into a fresh store with one worker, with `--workers 2` processes and
-with `--workers auto` (the default: inline, joined by one process from the third batch; its
-process starts inside the timing, as in a real run), then, on the same cleaned texts, spaCy's `nlp.pipe` alone, and over every stored
+with `--workers auto` (the default: the first batch inline, then worker processes forked on
+Linux; they start inside the timing, as in a real run), then, on the same cleaned texts, spaCy's `nlp.pipe` alone, and over every stored
 sentence MiniLM alone (what dossiers compared with before) and the static embedder alone (what
 they compare with now). Prints articles/s for each, the ratio of end to end over the bare spaCy
 pass, the speed-up of two workers over one, peak RSS of this process and of its worker

@@ -611,8 +611,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--workers", type=_workers, default="auto", metavar="N|auto",
             help="where the models run: 1 = this process only (embedding beside parsing); N = N worker "
-            "processes; auto (default) = this process, joined from the third batch on by one worker "
-            "process on a machine of two cores or more",
+            "processes parse (forked on Linux, this process embeds); auto (default) = this process for "
+            "the first batch, then one worker process per core (at most 2) on a machine of two cores or more",
         )  # fmt: skip
         sp.add_argument(
             "--engine", choices=("local", "dask"), default="local",

@@ -206,7 +206,6 @@ def _head(a: Article, sents: list[Sentence]) -> Cited | None:
     return citation(a, sents[0].idx, sents[0].text).cited() if sents else None
 
 
-
 def change_log(store: Store, story_id: int | None = None, since: str | None = None) -> list[Change]:
     """The change log after `since` (all of it without), of one story or every story, newest first."""
     return [
