@@ -195,15 +195,13 @@ def story_seen(
     independent = [x for x in loaded if not x[1].copy_of]
     compared = _comparison(store, independent, [], embed or StoredEmbed(store))
     quotes = merge_quotes([(a, store.quotes(a.id)) for a, _e, _s, _m in independent])
-    heads = {a.id: h for a, _e, sents, _m in loaded if (h := _head(a, sents)) is not None}
+    heads = {}
+    for a, _e, sents, _m in loaded:
+        if a.title:
+            heads[a.id] = citation(a, HEADLINE, a.title).cited()
+        elif sents:
+            heads[a.id] = citation(a, sents[0].idx, sents[0].text).cited()
     return StorySeen(articles=heads, claims=compared.claims, conflicts=compared.conflicts, quotes=quotes)
-
-
-def _head(a: Article, sents: list[Sentence]) -> Cited | None:
-    """What names an article in the change log: its headline, else its first sentence."""
-    if a.title:
-        return citation(a, HEADLINE, a.title).cited()
-    return citation(a, sents[0].idx, sents[0].text).cited() if sents else None
 
 
 def change_log(store: Store, story_id: int | None = None, since: str | None = None) -> list[Change]:

@@ -66,12 +66,6 @@ def analyze_remote(batch: list[Article]) -> Analyzed:
     return complete(parse_each(batch))
 
 
-def parse_remote(batch: list[Article]) -> list[AnalyzedArticle | IngestProblem]:
-    """The task a forked worker runs: spaCy and the rules, never torch (whose threads do not survive
-    a fork); the parent that forked it adds the vectors."""
-    return parse_each(batch)
-
-
 def forks() -> bool:
     """Whether local worker processes are forked, starting with the models this process has loaded
     (on Linux); elsewhere fork is unsafe and they are spawned, loading their own."""
@@ -152,7 +146,8 @@ def _finish(items: list[AnalyzedArticle | IngestProblem]) -> Analyzed:
 
 def _forked(workers: int) -> ProcessPoolExecutor:
     """Worker processes forked from this one, spaCy loaded first so that each starts with it: no
-    5-10 s of loading per process (bench/RESULTS.md). They run `parse_remote` only."""
+    5-10 s of loading per process (bench/RESULTS.md). They run `parse_each` only, never torch
+    (whose threads do not survive a fork): the parent adds the vectors."""
     from storyline.analyze.nlp import spacy_nlp
 
     spacy_nlp()
@@ -179,7 +174,7 @@ class ForkedAnalyzer(Analyzer):
         super().warm()
 
     def submit(self, batch: list[Article]) -> Future[Analyzed]:
-        return self._inline.finish(self._pool.submit(parse_remote, batch))
+        return self._inline.finish(self._pool.submit(parse_each, batch))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
