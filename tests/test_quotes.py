@@ -14,6 +14,7 @@ from storyline.analyze.pipeline import rules_input
 from storyline.analyze.quotes import extract_quotes
 from storyline.extract import extract
 from storyline.records import RawDocument
+from storyline.settings import SETTINGS as S
 
 ARTICLE = """\
 Harbour board approves new ferry terminal
@@ -578,3 +579,103 @@ def test_a_headline_quote_is_kept_only_with_a_speaker_the_article_settles(title:
     text = f"{title}\n\nTom Hale met officials in Beijing on Tuesday.\n\n“We will keep talking,” Mr Hale said.\n"
     heads = [q for q in _quotes(text) if q.part == "headline"]
     assert [q.speaker for q in heads] == ([speaker] if speaker else [])
+
+
+def test_a_misplaced_closing_mark_ends_the_quote_at_the_second_one():
+    """ "the “discourteous” and inaccurate” comment": the writer misplaced the first closing mark; the
+    quote is the words up to the second, not the one word before the first."""
+    text = (
+        "Minister rejects jibe\n\n"
+        "But Mr Hale said “I don’t take ministers on visits with me” as he called on Labour’s Sir Rob Kemp to "
+        "withdraw the “discourteous” and inaccurate” comment during an angry exchange.\n"
+    )
+    got = [(q.text, q.speaker) for q in _rules(text)]
+    assert ("discourteous” and inaccurate", "Mr Hale") in got or ("discourteous” and inaccurate", "Hale") in got
+    assert not any(t == "discourteous" for t, _s in got)
+
+
+def test_a_report_that_refers_to_something_as_quotes_its_author():
+    """ "a new report published Wednesday, by the transport panel, that refers to the ports as a “…”" is
+    the panel's wording (the Transport Committee the article names), not the sentence subject's."""
+    text = (
+        "Ports plan criticised\n\n"
+        "Parliament's Transport Committee chair Maria Ellison said the plan was late.\n\n"
+        "Mr Hale's mission threatened to be overshadowed by a new report published Wednesday, by the transport "
+        'panel, that refers to the ports as a "national liability," the first time lawmakers have done so.\n'
+    )
+    got = {q.text: q.speaker for q in _rules(text)}
+    assert got.get("national liability,") == "Transport Committee"
+
+
+def test_someone_described_by_party_and_named_later_is_a_guess_shown_as_uncertain():
+    """ "accused of being a “stooge” by a Labour MP", and later "called on Labour's Sir Rob Kemp to
+    withdraw the comment": Kemp is the one Labour MP the article names, so the quote is his, but only
+    as a reading (uncertain); a source kept anonymous is never given a name."""
+    text = (
+        "Minister rejects jibe\n\n"
+        "Foreign Secretary Tom Hale met officials in Beijing.\n\n"
+        "Last week, Mr Hale was accused of being a “Beijing poodle” by a Labour MP for refusing to take "
+        "sanctioned MPs with him.\n\n"
+        "Mr Hale called on Labour’s Sir Rob Kemp to withdraw the comment.\n"
+    )
+    (q,) = [q for q in _quotes(text) if q.text == "Beijing poodle"]
+    assert q.speaker == "Rob Kemp" and q.speaker_text == "a Labour MP"
+    assert q.confidence is not None and q.confidence < S.speaker_min_confidence  # shown as "possibly Rob Kemp"
+    anonymous = text.replace("by a Labour MP for", "by a Labour MP, who asked not to be named, for")
+    assert not any(q.speaker == "Rob Kemp" for q in _quotes(anonymous) if q.text == "Beijing poodle")
+    named_first = text.replace("Foreign Secretary Tom Hale met", "Labour’s Sir Rob Kemp and Foreign Secretary Tom Hale met")
+    assert not any(q.speaker == "Rob Kemp" for q in _rules(named_first) if q.text == "Beijing poodle")
+
+
+DISPLAYED = """\
+Minister defends China visit
+
+Former leader Sir Ian Drake warned that Mr Hale's visit ‘smells terribly’ of appeasement and questioned its value.
+
+Former leader Sir Ian Drake warned that Mr Hale's visit 'smells terribly' of appeasement and questioned its value
+
+Tom Hale met officials in Beijing on Tuesday, the first visit by a foreign secretary in five years.
+
+I'm looking at the options for a further visit, but there are no details at this stage
+
+Tom Hale
+
+Mr Hale said: “I have raised human rights at every meeting. And of course, I'm looking at the options for a further visit, but there are no details at this stage.”
+
+The trip was billed as a ‘fresh start’ for relations with Beijing, though little has changed since the spring.
+
+The trip was billed as a ‘fresh start’ for relations with Beijing, though little has changed since the spring
+"""
+
+
+def test_a_quote_printed_again_in_a_caption_or_pull_quote_is_counted_there_with_the_body_s_speaker():
+    """A caption repeating a body sentence (straight marks) and a pull quote printed without marks are
+    the outlet's display copy: left out of the body, but each is a printing of a body quote, with that
+    quote's speaker and offsets into the display line. Words quoted in the body from nobody (a scare
+    quote) settle nothing in a caption either."""
+    a = _analysed(DISPLAYED)
+    assert "smells terribly' of" not in a.article.text  # the repeat is not body
+    shown = [q for q in a.quotes if q.part == "display"]
+    assert [(q.text, q.speaker) for q in shown] == [
+        ("smells terribly", "Ian Drake"),
+        ("I'm looking at the options for a further visit, but there are no details at this stage", "Tom Hale"),
+    ]
+    for q in shown:
+        assert a.article.display[q.paragraph][q.start : q.end] == q.text
+    assert not any(q.text == "fresh start" for q in a.quotes)
+
+
+def test_the_chooser_never_gives_words_to_the_one_they_are_said_of():
+    """However the learned chooser scores them, the person a quote is said of ("X was accused of being a
+    “…” by a Labour MP") is never picked as its speaker, as "he said" is never someone called Ms."""
+    from storyline.analyze import speakers
+    from storyline.analyze.speakers import Candidate
+
+    models = speakers.model()
+    assert models is not None
+    feats = {"person": 1.0, "in_sentence": 1.0, "sentence_subject": 1.0, "clause_subject": 1.0, "rank": 0.0}
+    accused = Candidate("Tom Hale", "person", "Mr Hale", None, None, (0, 7), {**feats, "said_of": 1.0})
+    other = Candidate("Rob Kemp", "person", "Rob Kemp", None, None, (50, 58), {**feats, "rank": 5.0, "in_sentence": 0.0})
+    best = speakers.best_candidate(models.speaker, [accused, other])
+    assert best is not None and best[1].name == "Rob Kemp"
+    assert speakers.best_candidate(models.speaker, [accused]) is None

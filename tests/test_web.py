@@ -268,6 +268,34 @@ def test_a_headline_quote_is_marked_in_the_headline_not_in_the_body(browser, tmp
         page.close()
 
 
+def test_a_quote_printed_again_in_a_caption_is_shown_apart_from_the_body(browser, tmp_path):
+    """A caption or pull quote that prints a body quote again is kept in the store beside the article
+    and shown under the body, its quote marked with the body's speaker; the body shows the quote once."""
+    from test_quotes import DISPLAYED
+
+    (tmp_path / "drake.txt").write_text(DISPLAYED, encoding="utf-8")
+    db = tmp_path / "d.db"
+    with Store(db) as store:
+        ingest(store, [str(tmp_path / "drake.txt")])
+        (aid,) = store.article_ids()
+        art = store.article(aid)
+        assert art is not None and any("'smells terribly'" in line for line in art.display)  # kept as stored
+    with running_server(db) as (base, _proc):
+        page = browser.new_page()
+        page.goto(f"{base}/articles/{aid}")
+        shown = page.locator("section.display mark.q")
+        assert shown.all_inner_texts() == [
+            "smells terribly",
+            "I'm looking at the options for a further visit, but there are no details at this stage",
+        ]
+        assert shown.first.get_attribute("title").startswith("Ian Drake")
+        assert page.locator("article.body mark.q").all_inner_texts().count("smells terribly") == 1
+        api = httpx.get(f"{base}/api/articles/{aid}").json()
+        first = next(q["line"] for q in api["quotes"] if q["part"] == "display")
+        assert api["display"][first].startswith("Former leader Sir Ian Drake")
+        page.close()
+
+
 def test_matrix_headers_of_long_outlet_names_never_overlap(browser, tmp_path):
     """Outlet names of any length stay readable above their own column, on the web and in the static file."""
     from storyline.present.render import render_dossier

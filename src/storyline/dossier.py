@@ -91,6 +91,7 @@ def _article_fields(a: Article, extra: Stored) -> dict[str, Any]:
         "dateline": a.dateline,
         "standfirst": a.standfirst,
         "photo_credits": list(a.photo_credits),
+        "display": list(a.display),
         "language": a.language,
         "version": extra.version,
         "copy_of": extra.copy_of,

@@ -99,7 +99,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("end", "int", "end offset"),
         ("speaker_start", "int", "where the words naming the speaker in this article start"),
         ("speaker_sentence", "int", "the sentence holding those words: the evidence for the speaker"),
-        ("part", "str", "body, headline or standfirst: where this article printed it (start and end are into it)"),
+        ("part", "str", "body, headline, standfirst or display (a caption or pull quote printed again): where this "
+         "article printed it (start and end are into it)"),
     ),
     "entities": _cols(
         ("story_id", "int", "its story"),

@@ -16,7 +16,7 @@ from storyline.records import QuotePart
 
 SCHEMA_ID = "https://storyline.invalid/schema/dossier-1.json"
 
-Part = QuotePart  # where a citation or a quote stands: "body", "headline" or "standfirst"
+Part = QuotePart  # where a citation or a quote stands: "body", "headline", "standfirst" or "display"
 Cell = Literal["reports", "related", "contradicts", "not reported"]
 Status = Literal["corroborated", "single-source", "conflicting"]
 
@@ -117,8 +117,12 @@ class QuoteSource(Record):
     )
     cue: str | None
     partial: bool
-    sentence: int = Field(description="Index of the sentence in that article (-1: the headline, -2: the standfirst).")
-    start: int = Field(description="Character offset of the quoted words in the article text (or headline, standfirst).")
+    sentence: int = Field(
+        description="Index of the sentence in that article (-1: the headline, -2: the standfirst, -3: a display line)."
+    )
+    start: int = Field(
+        description="Character offset of the quoted words in the article text (or headline, standfirst, display line)."
+    )
     end: int
     confidence: float | None = Field(
         default=None, description="How sure the speaker chooser is of this article's speaker, 0-1 (None: no speaker)."
@@ -131,7 +135,9 @@ class QuoteSource(Record):
         default=None, description="Index of the sentence holding those words: the evidence for the speaker."
     )
     part: Part = Field(
-        default="body", description="body, headline or standfirst: where this outlet printed the quote."
+        default="body",
+        description="body, headline, standfirst or display (a caption or pull quote printed again): where this "
+        "outlet printed the quote.",
     )
 
 
@@ -244,6 +250,11 @@ class ArticleRecord(Record):
     dateline: str | None
     standfirst: str | None
     photo_credits: list[str]
+    display: list[str] = Field(
+        default_factory=list,
+        description="Captions and pull quotes the page printed again, left out of text; a quote with part "
+        "'display' is in one of them.",
+    )
     language: str | None
     version: int | None
     copy_of: str | None = Field(description="Id of the article this one is a near-duplicate of.")
@@ -398,8 +409,9 @@ class ArticleQuoteMark(Record):
     speaker_start: int | None = Field(default=None, description="The words the speaker was chosen by.")
     speaker_end: int | None = None
     part: Part = Field(
-        default="body", description="body, headline or standfirst: the text the offsets are into."
+        default="body", description="body, headline, standfirst or display: the text the offsets are into."
     )
+    line: int | None = Field(default=None, description="For part 'display': the index of that line in display.")
 
 
 class ArticlePage(ArticleRecord):

@@ -248,7 +248,7 @@ class Reader:
                 ArticleQuoteMark(
                     start=q.start, end=q.end, text=q.text, speaker=q.speaker, cue=q.cue, partial=q.partial,
                     confidence=q.confidence, speaker_text=q.speaker_text, speaker_start=q.speaker_start,
-                    speaker_end=q.speaker_end, part=q.part,
+                    speaker_end=q.speaker_end, part=q.part, line=q.paragraph if q.part == "display" else None,
                     uncertain=q.confidence is not None and q.confidence < S.speaker_min_confidence,
                 )
                 for q in s.quotes(article_id)

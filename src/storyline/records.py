@@ -58,6 +58,9 @@ class Article:
     paragraphs: tuple[str, ...]
     photo_credits: tuple[str, ...] = ()
     language: str | None = None
+    # lines the page printed again as display copy (a caption or pull quote repeating the body): left
+    # out of the body, kept so that a quote an outlet chose to display is counted where it printed it
+    display: tuple[str, ...] = ()
     raw: bytes = b""
     content_type: str = "text"
 
@@ -87,16 +90,19 @@ class Mention:
     canonical: str
 
 
-QuotePart = Literal["body", "headline", "standfirst"]
+QuotePart = Literal["body", "headline", "standfirst", "display"]
 HEADLINE_SENTENCE = -1  # a Quote's `sentence` in the headline (as compare/claims.py cites a headline) ...
 STANDFIRST_SENTENCE = -2  # ... and in the standfirst
+DISPLAY_SENTENCE = -3  # ... and in a display line (Article.display): a caption or pull quote
 
 
 @dataclass(frozen=True)
 class Quote:
     """A direct or partial quote and who said it; offsets are into Article.text, or, for a quote in
     the headline or the standfirst (`part`), into Article.title or Article.standfirst (`sentence`
-    is then HEADLINE_SENTENCE or STANDFIRST_SENTENCE and `paragraph` -1)."""
+    is then HEADLINE_SENTENCE or STANDFIRST_SENTENCE and `paragraph` -1), or, for one printed again
+    in a caption or pull quote (`part` "display"), into Article.display[paragraph] (`sentence`
+    DISPLAY_SENTENCE)."""
 
     text: str
     speaker: str | None  # canonical name of the person or body

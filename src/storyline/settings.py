@@ -104,6 +104,10 @@ class Settings:
     speaker_rules_below: float = setting(
         0.35, "the chooser this unsure (a quarter right on PolNeAR dev) keeps the rules' pick: 'the report states'", "analyze"
     )
+    speaker_described_confidence: float = setting(
+        0.3, "a speaker the quote only describes ('a Labour MP') and the article names later is a reading, not "
+        "its statement: at most this sure, so shown as uncertain", "analyze",
+    )  # fmt: skip
     speaker_overrule_margin: float = setting(
         0.1, "the chooser overrules the rules' pick only when this much surer of its own (BBC dev +1 quote from "
         "0.05 to 0.3, PolNeAR dev the same): an organisation near the quote is no likelier than the cued person",

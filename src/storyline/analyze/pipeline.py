@@ -18,7 +18,7 @@ from storyline.analyze import static
 from storyline.analyze.dates import resolve_dates
 from storyline.analyze.entities import mentions
 from storyline.analyze.nlp import embed, spacy_nlp
-from storyline.analyze.quotes import extract_quotes, part_quotes
+from storyline.analyze.quotes import display_quotes, extract_quotes, part_quotes
 from storyline.analyze.roles import extract_roles
 from storyline.records import AnalyzedArticle, Article, Mention, Sentence, vector_key
 
@@ -165,7 +165,8 @@ def parse_batch(articles: list[Article]) -> list[AnalyzedArticle]:
             heads += part_quotes("standfirst", nlp(art.standfirst), body, ments, roles)
         extras.append({
             "roles": roles,
-            "quotes": (*heads, *body),  # in reading order: the headline's, the standfirst's, the body's
+            # in reading order: the headline's, the standfirst's, the body's; then the display copy's
+            "quotes": (*heads, *body, *display_quotes(art.display, body)),
             "dates": tuple(resolve_dates(text, art.published, sentence_of)),
         })  # fmt: skip
     return [

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from storyline.analyze import speakers
 from storyline.analyze.speakers import Candidate, Found
 from storyline.lexicon import HE_HONORIFICS, HONORIFICS, ROLE_HEADS, SHE_HONORIFICS
-from storyline.records import HEADLINE_SENTENCE, STANDFIRST_SENTENCE, Mention, Quote
+from storyline.records import DISPLAY_SENTENCE, HEADLINE_SENTENCE, STANDFIRST_SENTENCE, Mention, Quote
 from storyline.settings import SETTINGS as S
 
 SPEECH = frozenset(
@@ -46,7 +46,7 @@ _MORE_SPEECH = """respond answer counter retort reply fume sigh muse remark comm
     praise criticise criticize slam blast dismiss deny denounce hail mock deride dub brand caution advise
     quip joke scoff sneer snap gush rave insist whisper mutter grumble concede predict report point question
     conclude agree disagree charge term tout recommend propose wonder condemn decry lambast characterize
-    characterise welcome blame""".split()
+    characterise welcome blame refer""".split()
 
 
 def _forms(base: str) -> set[str]:
@@ -116,6 +116,12 @@ _NAMING_FRAME = re.compile(
 )
 # A quote signed with the speaker's name after a dash, as quote lists and epigraphs print them.
 _SIGNED = re.compile(r"[\s.,]*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})\s*[.,]?\s*(?=$|\n)")
+
+
+# A second closing ” a few words after a closed quote, with no opening mark or sentence end between:
+# the writer misplaced the first one ('the “discourteous” and inaccurate” comment'), and the quote runs
+# to the second. A curly ” closes nothing else, so a stray one can only end the quote before it.
+_STRAY_CLOSE = re.compile(r"[^“”\"‘.!?\n]{0,20}?\w[^“”\"‘.!?\n]{0,20}?”(?!\w)")  # (”like: a misprinted “)
 
 
 @dataclass
@@ -193,6 +199,8 @@ def find_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[_Span]:
                 if ch == "‘" and not closed and i > 0 and not para[:i].rstrip().endswith((":", ",")):
                     i += 1  # a stray apostrophe, not an unclosed quote in mid-paragraph
                     continue
+                if closed and close == "”" and (stray := _STRAY_CLOSE.match(para, j + 1)):
+                    j = stray.end() - 1  # '“discourteous” and inaccurate”': the first ” was misplaced
                 inner_s, inner_e = i + 1, j
                 if para[inner_s:inner_e].strip():
                     taken.append((inner_s, inner_e))
@@ -230,6 +238,14 @@ def _subject(verb: Any, quoted: list[bool] | None = None) -> Any | None:
                 if child.dep_ == "nsubjpass":
                     continue  # "a reality that should be recognised": what is said, not who says it
                 return verb.head  # "a report which recognises ..."
+            if child.text.lower() in ("which", "that") and child.dep_ == "nsubj":
+                # "a report published Wednesday, by the foreign affairs panel, that refers to ...", parsed as a
+                # verb of its own: the noun just before the relative pronoun, not the sentence's subject
+                before = child.i - 1
+                while before > verb.sent.start and verb.doc[before].is_punct:
+                    before -= 1
+                if before >= verb.sent.start and verb.doc[before].pos_ in ("NOUN", "PROPN"):
+                    return verb.doc[before]
             if child.text.lower() not in ("it", "this", "that", "which"):
                 return child
     if verb.dep_ == "pcomp" and verb.head.text.lower() == "as" and verb.head.head.pos_ == "VERB":
@@ -587,6 +603,29 @@ class _Context:
                 return hits.pop()
         return None
 
+    def named_later(self, phrase: Any) -> str | None:
+        """Who "a Labour MP" is when the article goes on to name one person of that party and none
+        before it ("... by a Labour MP. ... called on Labour's Sir Chris Bryant to withdraw the
+        comment"); None for a source kept anonymous or a party the article ties to several people."""
+        party = [t.text for t in phrase[1:-1] if t.text[:1].isupper() and t.text not in _NOT_PARTY]
+        sent = phrase[-1].sent.text.lower()
+        if len(party) != 1 or any(w in sent for w in ("anonym", "not to be named", "unnamed", "not authori")):
+            return None
+        tie = re.compile(
+            rf"\b{re.escape(party[0])}(?:['’]s\s+(?:(?:Sir|Dame|Lord|Baroness|Dr|Mr|Mrs|Ms|Sen\.|Rep\.)\s+)?"
+            rf"|\s+(?:{'|'.join(sorted(PERSON_HEADS))})\s+)$",
+            re.I,
+        )  # "Labour's Sir Chris Bryant", "Labour MP Chris Bryant": the party tied to the name before it
+        tied = {
+            m.canonical for m in self.mentions
+            if m.label == "PERSON" and tie.search(self.text[max(0, m.start - 40) : m.start])
+        }  # fmt: skip
+        if len(tied) != 1:
+            return None
+        name = tied.pop()
+        first = min(m.start for m in self.mentions if m.canonical == name)
+        return name if first > phrase.end_char else None
+
     def last_person_before(self, pos: int) -> str | None:
         people = [m for m in self.mentions if m.label == "PERSON" and m.end <= pos]
         return people[-1].canonical if people else None
@@ -700,6 +739,8 @@ class _Context:
                     # whoever this paragraph has just reported, where the article names no author
                     return done[-1][1], done[-1][2]
             return phrase[-1].text, "body"  # an unnamed body: "report", "committee"
+        if words and words[0] in ("a", "an") and head in PERSON_HEADS and (name := self.named_later(phrase)):
+            return name, "person"  # "a Labour MP", named further on as "Labour's Sir Chris Bryant"
         if words and words[0] == "the":  # "the senior Tory", "the Foreign Secretary": someone already named
             if head not in PERSON_HEADS:  # "the newspaper", "the video": not a person named before
                 inside = [x for x in self.mentions if phrase.start_char <= x.start and x.end <= phrase.end_char]
@@ -1066,6 +1107,16 @@ _NOT_ROLE_WORDS = {"the", "and", "for", "his", "her", "their", "who", "she", "th
 _LISTENER_BEFORE = re.compile(r"\b(?:told|tell|tells|telling|asked|ask|asks|to|with|interviewed|by)\s+(?:the\s+)?$", re.I)
 
 
+# Verbs whose passive subject is who the quoted words are about ("was branded ‘naive’", "was accused of
+# being a “stooge”"), never who said them; "was quoted as saying" is not among them.
+_SAID_OF = frozenset(
+    f for b in ("accuse", "brand", "call", "label", "describe", "dub", "criticise", "criticize", "attack", "slam",
+                "mock", "deride", "condemn", "denounce", "blast", "lambast", "liken", "compare", "term", "portray",
+                "depict", "paint", "hail", "praise", "nickname")
+    for f in _forms(b)
+)  # fmt: skip
+
+
 def candidates(
     quotes: list[Quote],
     doc: Any,
@@ -1131,6 +1182,14 @@ def candidates(
             if s_lo <= v.idx < s_hi
         )
         governs_nearest = governing[0][1] if governing else None
+        # "Mr Hale was accused of being a “…” by a Labour MP": the one the words are said of, not by
+        about = set()
+        if qi_tok is not None:
+            for v in doc[max(0, qi_tok - 30) : qi_tok]:
+                if v.lower_ in _SAID_OF and v.left_edge.i <= qi_tok <= v.right_edge.i:
+                    for c in v.children:
+                        if c.dep_ == "nsubjpass" and (hit := ctx.mention_at(c.idx, c.idx + len(c.text))):
+                            about.add(hit.canonical)
         clause = _clause_subjects(doc[qi_tok] if qi_tok is not None else None, ctx, in_quote)
         pronoun = (q.speaker_text or "").lower() if (q.speaker_text or "").lower() in ("he", "she") else None
         # the words of a description the rules took as the speaker ("the Lord Chief Justice", "the Tory leader"):
@@ -1225,6 +1284,7 @@ def candidates(
                 "para_start": float(q.start - pstart <= 1),
                 "log_words": math.log1p(len(q.text.split())),
                 "quote_cued": float(q.cue is not None),
+                "said_of": float(name in about),  # never the speaker (speakers.best_candidate)
             }  # fmt: skip
             cue = q.cue if is_rule else None
             if cue is None and evidence is not None:
@@ -1414,3 +1474,47 @@ def part_quotes(
                 confidence=sure, speaker_start=s, speaker_end=e, speaker_sentence=sentence,
             ))  # fmt: skip
     return out
+
+
+_DISPLAY_MIN_WORDS = 6  # an unmarked display line shorter than this is a label, not a pulled-out quote
+
+
+def display_quotes(lines: tuple[str, ...] | list[str], body: list[Quote]) -> list[Quote]:
+    """The quotes an outlet printed again as display copy (Article.display: captions, pull quotes, a
+    body sentence set again): only words the body quotes from one speaker, who is theirs, so a
+    display line settles nothing the body does not. A quoted span in the line counts; so does a
+    pull quote printed without marks when the whole line is a body quote's words. Offsets are
+    into the line, `paragraph` its index and `sentence` DISPLAY_SENTENCE."""
+    said_in_body = [(q, _part_words(q.text)) for q in body if q.speaker and q.part == "body"]
+    out: list[Quote] = []
+
+    def echo(k: int, start: int, end: int, partial: bool) -> None:
+        inner = lines[k][start:end]
+        words = _part_words(inner)
+        echoed = [q for q, ws in said_in_body if _within(words, ws)]
+        if len(words) < 2 or len({q.speaker for q in echoed}) != 1:
+            return  # a term set off, or words the body gives nobody or two people
+        src = echoed[0]
+        out.append(Quote(
+            inner, src.speaker, src.speaker_text, src.speaker_kind, src.speaker_role, src.cue, partial, k,
+            DISPLAY_SENTENCE, start, end, src.confidence, src.speaker_start, src.speaker_end, src.speaker_sentence,
+            part="display",
+        ))  # fmt: skip
+
+    for k, line in enumerate(lines):
+        spans = [(sp.start, sp.end) for sp in find_spans(line, paragraph_spans(line))]
+        # a caption set with straight single marks ('smells terribly'): safe here, where only an echo counts
+        spans += [m.span(1) for m in _STRAIGHT_SINGLE.finditer(line) if not any(a < m.end() and m.start() < b for a, b in spans)]
+        for a, b in sorted(spans):
+            lead = len(line[a:b]) - len(line[a:b].lstrip())
+            inner_end = a + len(line[a:b].rstrip())
+            partial = bool(_part_words(line[:a]) or _part_words(line[b:]))
+            echo(k, a + lead, inner_end, partial)
+        if not spans and not _QUOTE_MARK.search(line) and len(_part_words(line)) >= _DISPLAY_MIN_WORDS:
+            stripped = line.strip()
+            echo(k, line.index(stripped), line.index(stripped) + len(stripped), False)
+    return out
+
+
+_QUOTE_MARK = re.compile("[‘“\"”]")
+_STRAIGHT_SINGLE = re.compile(r"(?<![\w'])'([^'\n]*\w[^'\n]*?)'(?![\w])")

@@ -27,6 +27,7 @@ from storyline.settings import SETTINGS as S
 
 MODEL_PATH = Path(__file__).with_name("speakers.json")
 _WORDS = re.compile(r"\w+")
+_INDEFINITE = re.compile(r"(?:an?|one)\s", re.I)  # "a Labour MP", "one senior Tory": someone not named there
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,9 @@ def keep_features(f: Found, p: float, best: Candidate) -> dict[str, float]:
 
 
 def best_candidate(m: Model, cands: list[Candidate]) -> tuple[float, Candidate] | None:
-    """The best-scored candidate; "he said" is never someone the article calls Ms."""
-    scored = [(m.score(c.features), c) for c in cands if not c.features.get("gender_clash")]
+    """The best-scored candidate; "he said" is never someone the article calls Ms, and words said of
+    someone ("was accused of being a “…”") are never theirs."""
+    scored = [(m.score(c.features), c) for c in cands if not c.features.get("gender_clash") and not c.features.get("said_of")]
     return max(scored, key=lambda sc: sc[0]) if scored else None
 
 
@@ -149,6 +151,8 @@ def choose(found: list[Found], sentence_of: list[int], models: Models | None = N
             p, best = ruled[0]
         elif ruled and p - ruled[0][0] < S.speaker_overrule_margin:  # not clearly surer than the rules' pick
             p, best = ruled[0]
+        if best.kind == "person" and _INDEFINITE.match(best.speaker_text or "") and best.name not in (best.speaker_text or ""):
+            p = min(p, S.speaker_described_confidence)  # "a Labour MP" named later: a reading, never asserted
         start, end = best.span if best.span else (None, None)
         out.append(
             replace(

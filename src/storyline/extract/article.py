@@ -232,6 +232,7 @@ def _scrub_cleaned(c: Cleaned) -> None:
             setattr(c, name, scrub(value))
     c.paragraphs = [scrub(p) for p in c.paragraphs]
     c.photo_credits = [scrub(p) for p in c.photo_credits]
+    c.dropped = [(scrub(line), why) for line, why in c.dropped]
 
 
 def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
@@ -278,6 +279,7 @@ def extract(raw: RawDocument, today: dt.date | None = None) -> Article:
         standfirst=cleaned.standfirst,
         paragraphs=tuple(cleaned.paragraphs),
         photo_credits=tuple(cleaned.photo_credits),
+        display=tuple(cleaned.display),
         language=guess_language(" ".join(cleaned.paragraphs)),
         raw=raw.data,
         content_type=raw.content_type,

@@ -156,6 +156,15 @@ class Cleaned:
     photo_credits: list[str] = field(default_factory=list)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, reason)
 
+    @property
+    def display(self) -> list[str]:
+        """The dropped lines that are the page's display copy (captions, pull quotes, a body sentence
+        printed again): no body, but where an outlet shows off the words it quotes."""
+        return [line for line, why in self.dropped if why in DISPLAY_KINDS]
+
+
+DISPLAY_KINDS = frozenset({"photo caption", "repeated line", "pull quote"})
+
 
 def split_lines(text: str) -> list[str]:
     """Lines of text, with hard-wrapped paragraphs joined back together."""

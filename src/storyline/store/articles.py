@@ -39,13 +39,13 @@ class ArticleStore(StoreBase):
         values = (
             art.content_hash, version, art.source, art.url, art.title, art.outlet, art.byline, art.published,
             art.published_note, art.dateline, art.standfirst, art.text, json.dumps(list(art.photo_credits)),
-            art.language, art.content_type, art.raw, _f32(a.vector), np.asarray(minhash, dtype=np.uint64).tobytes(),
+            json.dumps(list(art.display)), art.language, art.content_type, art.raw, _f32(a.vector), np.asarray(minhash, dtype=np.uint64).tobytes(),
             json.dumps(keys, sort_keys=True) if keys is not None else None,
         )  # fmt: skip
         if row:
             self.db.execute(
                 """UPDATE articles SET content_hash=?, version=?, source=?, url=?, title=?, outlet=?, byline=?,
-                   published=?, published_note=?, dateline=?, standfirst=?, text=?, photo_credits=?, language=?,
+                   published=?, published_note=?, dateline=?, standfirst=?, text=?, photo_credits=?, display=?, language=?,
                    content_type=?, raw=?, vector=?, minhash=?, keys=?, ingested_at=? WHERE id=?""",
                 (*values, now, art.id),
             )
@@ -54,8 +54,8 @@ class ArticleStore(StoreBase):
         else:
             self.db.execute(
                 """INSERT INTO articles (content_hash, version, source, url, title, outlet, byline, published,
-                   published_note, dateline, standfirst, text, photo_credits, language, content_type, raw, vector,
-                   minhash, keys, ingested_at, id, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   published_note, dateline, standfirst, text, photo_credits, display, language, content_type, raw,
+                   vector, minhash, keys, ingested_at, id, key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (*values, now, art.id, art.key),
             )
         rowid = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (art.id,)).fetchone()[0]
@@ -162,7 +162,7 @@ class ArticleStore(StoreBase):
             title=r["title"], outlet=r["outlet"], byline=r["byline"], published=r["published"],
             published_note=r["published_note"], dateline=r["dateline"], standfirst=r["standfirst"],
             paragraphs=tuple(r["text"].split("\n\n")), photo_credits=tuple(json.loads(r["photo_credits"])),
-            language=r["language"], raw=r["raw"], content_type=r["content_type"],
+            display=tuple(json.loads(r["display"])), language=r["language"], raw=r["raw"], content_type=r["content_type"],
         )  # fmt: skip
 
     def article_extra(self, article_id: str) -> Stored:

@@ -17,7 +17,7 @@ from typing import Self
 
 import numpy as np
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 # version -> SQL that upgrades from version-1; version 1 is schema.sql itself.
 MIGRATIONS: dict[int, str] = {
     2: """
@@ -110,6 +110,10 @@ MIGRATIONS: dict[int, str] = {
     # a quote in the headline or the standfirst: its offsets are into that text, not the body's
     11: """
     ALTER TABLE quotes ADD COLUMN part TEXT NOT NULL DEFAULT 'body';
+    """,
+    # the captions and pull quotes a page printed again (Article.display): a quote there is counted
+    12: """
+    ALTER TABLE articles ADD COLUMN display TEXT NOT NULL DEFAULT '[]';
     """,
 }
 

@@ -222,6 +222,7 @@ def create_app(
         return page(
             "article.html.j2", a=rec, paragraphs=_marked(rec),
             headline=_part_marked(rec, "headline"), standfirst=_part_marked(rec, "standfirst"),
+            display=_display_marked(rec),
         )  # fmt: skip
 
     @app.get("/articles/{article_id}/raw", include_in_schema=False)
@@ -356,18 +357,26 @@ def _quote_label(q: dict[str, Any]) -> str:
     return f"{who}{' (partial)' if q['partial'] else ''}{cue}{sure}"
 
 
-def _part_marked(rec: dict[str, Any], part: str) -> list[dict[str, Any]]:
-    """The headline's or standfirst's text as runs tagged quote/plain (its quotes' offsets are into it)."""
-    text = rec["title" if part == "headline" else "standfirst"] or ""
+def _part_marked(rec: dict[str, Any], part: str, line: int | None = None) -> list[dict[str, Any]]:
+    """The headline's, standfirst's or a display line's text as runs tagged quote/plain (its quotes'
+    offsets are into it)."""
+    text = (rec["display"][line] if line is not None else rec["title" if part == "headline" else "standfirst"]) or ""
     runs: list[dict[str, Any]] = []
     pos = 0
-    for q in sorted((q for q in rec["quotes"] if q.get("part") == part), key=lambda q: q["start"]):
+    mine = (q for q in rec["quotes"] if q.get("part") == part and q.get("line") == line)
+    for q in sorted(mine, key=lambda q: q["start"]):
         if q["start"] < pos or q["end"] > len(text):
             continue
         runs += [{"text": text[pos : q["start"]], "kind": "plain", "label": ""},
                  {"text": text[q["start"] : q["end"]], "kind": "quote", "label": _quote_label(q)}]  # fmt: skip
         pos = q["end"]
     return [*runs, {"text": text[pos:], "kind": "plain", "label": ""}]
+
+
+def _display_marked(rec: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The captions and pull quotes printed again that hold a quote, each as runs like the headline's."""
+    lines = sorted({q["line"] for q in rec["quotes"] if q.get("part") == "display" and q.get("line") is not None})
+    return [_part_marked(rec, "display", k) for k in lines if k < len(rec.get("display") or [])]
 
 
 def _marked(rec: dict[str, Any]) -> list[list[dict[str, Any]]]:
