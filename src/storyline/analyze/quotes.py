@@ -1476,9 +1476,6 @@ def part_quotes(
     return out
 
 
-_DISPLAY_MIN_WORDS = 6  # an unmarked display line shorter than this is a label, not a pulled-out quote
-
-
 def display_quotes(lines: tuple[str, ...] | list[str], body: list[Quote]) -> list[Quote]:
     """The quotes an outlet printed again as display copy (Article.display: captions, pull quotes, a
     body sentence set again): only words the body quotes from one speaker, who is theirs, so a
@@ -1510,7 +1507,7 @@ def display_quotes(lines: tuple[str, ...] | list[str], body: list[Quote]) -> lis
             inner_end = a + len(line[a:b].rstrip())
             partial = bool(_part_words(line[:a]) or _part_words(line[b:]))
             echo(k, a + lead, inner_end, partial)
-        if not spans and not _QUOTE_MARK.search(line) and len(_part_words(line)) >= _DISPLAY_MIN_WORDS:
+        if not spans and not _QUOTE_MARK.search(line) and len(_part_words(line)) >= S.pull_quote_min_words:
             stripped = line.strip()
             echo(k, line.index(stripped), line.index(stripped) + len(stripped), False)
     return out
