@@ -1366,6 +1366,13 @@ def _within(short: list[str], long_: list[str]) -> bool:
     return any(long_[i : i + n] == short for i in range(len(long_) - n + 1))
 
 
+def _echoed(words: list[str], said_in_body: list[tuple[Quote, list[str]]]) -> tuple[Quote | None, bool]:
+    """The body quote a line's quoted words repeat, where the body gives them one speaker; and
+    whether the body quotes them at all (from two speakers: no telling whose the line means)."""
+    echoed = [q for q, ws in said_in_body if _within(words, ws)]
+    return (echoed[0] if len({q.speaker for q in echoed}) == 1 else None), bool(echoed)
+
+
 def _role_key(role: str) -> str:
     return " ".join(w for w in role.lower().split() if w not in _PART_NATIONAL)
 
@@ -1439,10 +1446,8 @@ def part_quotes(
             continue  # ‘Fact-Checking’: a term set off, not speech
         partial = bool(_part_words(text[: sp.start]) or _part_words(text[sp.end :]))
         base = Quote(inner, None, None, "other", None, None, partial, -1, sentence, sp.start, sp.end, part=part)
-        echoed = [q for q, ws in said_in_body if _within(words, ws)]
-        said = {q.speaker for q in echoed}
-        if len(said) == 1:
-            src = echoed[0]
+        src, said = _echoed(words, said_in_body)
+        if src is not None:
             out.append(replace(
                 base, speaker=src.speaker, speaker_text=src.speaker_text, speaker_kind=src.speaker_kind,
                 speaker_role=src.speaker_role, cue=src.cue, confidence=src.confidence,
@@ -1488,10 +1493,9 @@ def display_quotes(lines: tuple[str, ...] | list[str], body: list[Quote]) -> lis
     def echo(k: int, start: int, end: int, partial: bool) -> None:
         inner = lines[k][start:end]
         words = _part_words(inner)
-        echoed = [q for q, ws in said_in_body if _within(words, ws)]
-        if len(words) < 2 or len({q.speaker for q in echoed}) != 1:
+        src = _echoed(words, said_in_body)[0] if len(words) >= 2 else None
+        if src is None:
             return  # a term set off, or words the body gives nobody or two people
-        src = echoed[0]
         out.append(Quote(
             inner, src.speaker, src.speaker_text, src.speaker_kind, src.speaker_role, src.cue, partial, k,
             DISPLAY_SENTENCE, start, end, src.confidence, src.speaker_start, src.speaker_end, src.speaker_sentence,
@@ -1508,8 +1512,8 @@ def display_quotes(lines: tuple[str, ...] | list[str], body: list[Quote]) -> lis
             partial = bool(_part_words(line[:a]) or _part_words(line[b:]))
             echo(k, a + lead, inner_end, partial)
         if not spans and not _QUOTE_MARK.search(line) and len(_part_words(line)) >= S.pull_quote_min_words:
-            stripped = line.strip()
-            echo(k, line.index(stripped), line.index(stripped) + len(stripped), False)
+            lead = len(line) - len(line.lstrip())
+            echo(k, lead, len(line.rstrip()), False)
     return out
 
 
