@@ -42,10 +42,8 @@ def storyline_pairs(story) -> set:
     return out
 
 
-def threshold_pairs(story, threshold: float = 0.75) -> set:
-    _, claims = build_claims([(a.article, list(a.sentences), list(a.mentions)) for a in story.analyzed], embed)
-    claims = [c for c in claims if c.sentence >= 0]
-    vecs = minilm([c.text for c in claims])
+def best_match_pairs(claims, vecs, threshold: float = 0.75) -> set[tuple[int, int]]:
+    """Indices (i, j), i < j, of each claim and its best match in every other article, at cosine >= threshold."""
     sims = vecs @ vecs.T
     out = set()
     for i, c in enumerate(claims):
@@ -53,12 +51,18 @@ def threshold_pairs(story, threshold: float = 0.75) -> set:
             cands = [j for j, d in enumerate(claims) if d.article == other]
             j = max(cands, key=lambda j: sims[i, j])
             if sims[i, j] >= threshold:
-                out.add(
-                    tuple(
-                        sorted((_key(story, c.article, c.sentence), _key(story, claims[j].article, claims[j].sentence)))
-                    )
-                )
+                out.add((min(i, j), max(i, j)))
     return out
+
+
+def threshold_pairs(story, threshold: float = 0.75) -> set:
+    _, claims = build_claims([(a.article, list(a.sentences), list(a.mentions)) for a in story.analyzed], embed)
+    claims = [c for c in claims if c.sentence >= 0]
+    keys = [_key(story, c.article, c.sentence) for c in claims]
+    return {
+        tuple(sorted((keys[i], keys[j])))
+        for i, j in best_match_pairs(claims, minilm([c.text for c in claims]), threshold)
+    }
 
 
 def main() -> int:

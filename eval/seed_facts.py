@@ -37,6 +37,9 @@ import sys
 from itertools import combinations
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from alignment import best_match_pairs
+
 from storyline.analyze import analyze_batch
 from storyline.analyze.nlp import embed as minilm
 from storyline.analyze.static import embed
@@ -161,15 +164,7 @@ def main() -> int:
     links = [set(g.related) for g in groups]
     results = {"storyline": score(rows, links, sent_claim, facts, args.verbose, text)}
     # MiniLM cosine: each claim with its best match in every other article, at >= 0.75 (pairs, as rows of two)
-    vecs = minilm([c.text for c in claims])
-    sims = vecs @ vecs.T
-    matched: set[tuple[int, int]] = set()
-    for i, c in enumerate(claims):
-        for art in {d.article for d in claims} - {c.article}:
-            cands = [j for j, d in enumerate(claims) if d.article == art]
-            j = max(cands, key=lambda j: sims[i, j])
-            if sims[i, j] >= 0.75:
-                matched.add((min(i, j), max(i, j)))
+    matched = best_match_pairs(claims, minilm([c.text for c in claims]))
     cos_rows = [list(m) for m in sorted(matched)]
     results["MiniLM cosine >= 0.75"] = score(cos_rows, [set() for _ in cos_rows], sent_claim, facts)
     labelled = sorted({k for k in sent_claim.values() if k is not None})
