@@ -23,6 +23,17 @@ Rules, fixed before any result was seen:
 - Scores: recall = gold pairs connected at either level / gold pairs; precision of *reports* and of
   *related* = of the connected pairs whose two sentences are both annotated, the share that are
   gold pairs (related: pairs connected at that level only).
+- Same fact (added 2026-12-05, a second gold: eval/data/ecb-facts/gold.json, annotated blind by
+  helper sessions from the sentences alone, see its README). A fact pair is two annotated
+  sentences of different files listed under one fact. Scores, per aligner: in one row = the share
+  of fact pairs connected at level *reports* (the issue's seed measure, "pairs in one claim");
+  connected = at either level; P fact = of the *reports* pairs whose two sentences are both
+  annotated, the share that are fact pairs; and P rep / P rel against "ECB+ or same fact" (a pair
+  either gold lists), because the second gold finds pairs of one fact that ECB+ leaves unlinked.
+  Also printed: the share of fact pairs that one greedy partition of the sentences into rows puts in
+  one row (each sentence in its largest fact's row), with one sentence per file in a row and without.
+  These rules are the ones the scratch runs that checked the gold used; their first figures were
+  seen there, before this section was written.
 - Baselines, same run, fixed in advance: MiniLM cosine (the model storyline groups leads with) between every two
   sentences (title and standfirst included) of different articles of one story, >= 0.75 as *reports* and
   0.50-0.75 as *related*; pair-everything: every two annotated sentences of different files in one
@@ -78,6 +89,57 @@ def events() -> dict[Key, frozenset[str]]:
 
 def pair(a: Key, b: Key) -> Pair:
     return (a, b) if a <= b else (b, a)
+
+
+FACTS = Path(__file__).resolve().parent / "data" / "ecb-facts" / "gold.json"
+
+
+def fact_gold(path: Path = FACTS) -> dict[str, list[Key]]:
+    """Fact (sub-topic/id) -> its sentences, from the same-fact gold."""
+    import json
+
+    out: dict[str, list[Key]] = {}
+    for f in json.loads(path.read_text("utf-8"))["facts"]:
+        ks = {(x.rsplit(":", 1)[0], int(x.rsplit(":", 1)[1])) for x in f["sentences"]}
+        out[f"{f['subtopic']}/{f['id']}"] = sorted(ks)
+    return out
+
+
+def fact_pairs(facts: dict[str, list[Key]]) -> set[Pair]:
+    return {pair(a, b) for ks in facts.values() for a, b in combinations(ks, 2) if a[0] != b[0]}
+
+
+def partition_holds(facts: dict[str, list[Key]], one_per_article: bool) -> float:
+    """The share of fact pairs one greedy partition of the sentences into rows puts in one row: each
+    sentence in the row of the largest fact it states, and, with `one_per_article`, only the first
+    sentence of each file in a row (as storyline's rows hold one claim per article)."""
+    largest: dict[Key, str] = {}
+    for fid, ks in sorted(facts.items(), key=lambda kv: len(kv[1])):
+        for k in ks:
+            largest[k] = fid  # the largest fact a sentence is in comes last
+    held = 0
+    for fid, ks in facts.items():
+        row = [k for k in ks if largest[k] == fid]
+        if one_per_article:
+            row = list({k[0]: k for k in reversed(row)}.values())
+        held += sum(a[0] != b[0] for a, b in combinations(row, 2))
+    return held / max(1, len(fact_pairs(facts)))
+
+
+def fact_score(levels: Level, facts: set[Pair], gold: set[Pair], annotated: set[Key]) -> tuple[float, ...]:
+    """In one row, connected, P fact, and P rep / P rel against "ECB+ or same fact" (the rules)."""
+    both = {p: lv for p, lv in levels.items() if p[0] in annotated and p[1] in annotated}
+    rep = [p for p, lv in both.items() if lv == "reports"]
+    rel = [p for p, lv in both.items() if lv == "related"]
+    either = gold | facts
+    nan = float("nan")
+    return (
+        sum(levels.get(p) == "reports" for p in facts) / len(facts),
+        sum(p in levels for p in facts) / len(facts),
+        sum(p in facts for p in rep) / len(rep) if rep else nan,
+        sum(p in either for p in rep) / len(rep) if rep else nan,
+        sum(p in either for p in rel) / len(rel) if rel else nan,
+    )
 
 
 def gold_pairs(annotated: set[Key], ev: dict[Key, frozenset[str]]) -> set[Pair]:
@@ -341,6 +403,17 @@ def main() -> int:
             reason = "same story, not connected"
         why[reason] = why.get(reason, 0) + 1
     print("\nmissed gold pairs: " + ", ".join(f"{k} {v / len(gold_all):.0%}" for k, v in sorted(why.items())))
+    facts = fact_gold()
+    fpairs = fact_pairs(facts)
+    print(f"\nsame fact (eval/data/ecb-facts): {len(facts)} facts, {len(fpairs)} fact pairs "
+          f"({len(fpairs & gold_all)} also ECB+ gold pairs); a greedy partition into rows puts "
+          f"{partition_holds(facts, True):.3f} of them in one row with one sentence per file in a row, "
+          f"{partition_holds(facts, False):.3f} with several")  # fmt: skip
+    print(f"{'aligner':34} {'grouping':>9} {'in one row':>10} {'connected':>9} {'P fact':>6} "
+          f"{'P rep, ECB+ or fact':>19} {'P rel, ECB+ or fact':>19}")  # fmt: skip
+    for (grouping, name), levels in results.items():
+        one, conn, pf, prep, prel = fact_score(levels, fpairs, gold_all, annotated)
+        print(f"{name:34} {grouping:>9} {one:10.3f} {conn:9.3f} {pf:6.3f} {prep:19.3f} {prel:19.3f}")
     if args.verbose:
         text = {(d.name, n): t for d in docs.values() for n, t in [*d.sentences, (d.title_n, d.title)]}
         for p, level in sorted(lv.items()):
