@@ -131,3 +131,29 @@ def test_a_sentence_inside_a_quote_of_several_sentences_is_not_a_claim_of_the_ou
     kept = [c.text for c in cl.split_claims(0, sentences, [], None, None, text)]
     assert kept == [parts[0]]
     assert parts[2] in [c.text for c in cl.split_claims(0, sentences, [], None, None)]  # without the text: unseen
+
+
+@pytest.mark.parametrize("confirmed_by_evidence", [False, True])
+def test_a_claim_alike_one_member_only_on_the_event_does_not_join_the_fact(confirmed_by_evidence):
+    """One outlet's "held meetings with officials, including the vice president" and another's "he
+    said he raised human rights in the meetings" state one fact; a third's "the trip was the first
+    visit in five years" matches the second (one visit, evidence confirms it) but has nothing but
+    the event in common with the first. Averaged, the three reach the *reports* level; the third
+    joins only when evidence beyond the embedding confirms it with every member (or the scorer is
+    sure of the pair): else the row would show the first outlet corroborating "first visit"."""
+    model = cl.load_model()
+    claims = [
+        cl.Claim(a, 0, t, frozenset(), frozenset(), {}, frozenset(), 1)
+        for a, t in enumerate(("held meetings", "raised rights in the meetings", "first visit in five years"))
+    ]
+    vectors = np.ones((3, 4), dtype=np.float32) / 2.0  # alike enough for any fact (LINK)
+    i, j = np.array([0, 0, 1]), np.array([1, 2, 2])
+    p = np.array([0.99, (model.reports + cl.SURE) / 2 - 0.02, cl.SURE + 0.05])  # averaged: above *reports*
+    assert (p[0] + (p[1] + p[2]) / 2) / 2 >= model.reports and (p[1] + p[2]) / 2 >= model.reports
+    confirmed = np.array([True, confirmed_by_evidence, True])
+    pairs = cl.Pairs(i, j, np.zeros((3, len(cl.FEATURES))), confirmed)
+    rows = [[c.article for c in g.claims] for g in cl.group_facts(claims, vectors, pairs, p, model)]
+    if confirmed_by_evidence:
+        assert rows == [[0, 1, 2]]
+    else:
+        assert [0, 1] in rows and [2] in rows

@@ -168,6 +168,11 @@ class Settings:
         0.35, "every two claims of one fact are at least this alike, so a chain of near matches joins no two",
         "compare",
     )  # fmt: skip
+    claim_sure: float = setting(
+        0.9, "every two claims of one fact have evidence beyond the embedding, or score this sure: a row of "
+        "three whose third matches one member well and the other only on the event is two facts",
+        "compare",
+    )  # fmt: skip
     claim_pair_block: int = setting(
         1024, "claims whose shared words are counted at once: a dense block of this many rows by every claim "
         "(8 MB at 1,000 claims)", "compare",

@@ -7,7 +7,8 @@ figures, headlines, mutual best match, how early each sentence comes and how clo
 story's centroid and its article's lead, the story's size, and how many of the story's articles
 use the words two claims share), trained on ECB+
 topics 1-35 by `scripts/train_claim_scorer.py` and shipped as `claim_pairs.json`. Pairs scored at
-the *reports* level are grouped into facts (one claim per article, every two members alike);
+the *reports* level are grouped into facts (one claim per article, every two members alike and
+confirmed by evidence beyond the embedding, or scored sure);
 pairs at the *related* level link two facts about the same event that differ in detail. Numbers,
 dates and titles that differ within a fact, between outlets, are conflicts.
 """
@@ -50,6 +51,7 @@ CANDIDATE = S.claim_candidate
 CLASH_COSINE = S.clash_cosine
 CLASH_RATIO = S.clash_ratio
 LINK = S.claim_link
+SURE = S.claim_sure
 QUOTED_SHARE = S.claim_quoted_share
 FEATURES = (
     "cosine",
@@ -539,10 +541,11 @@ def group_facts(
             i = parent[i]
         return i
 
-    def alike(gi: int, gj: int, level: float) -> bool:
+    def alike(gi: int, gj: int, level: float, every: bool = False) -> bool:
         """Average link: the pairs across two would-be parts of one fact score `level` on average
         (a pair not scored counts 0), and none is below LINK: "met Han Zheng" + "met Han Zheng on
-        the first visit in five years" + "the first visit in five years" is two facts, not one."""
+        the first visit in five years" + "the first visit in five years" is two facts, not one.
+        With `every`, each of those pairs is also confirmed by evidence (`confirmed`) or scores SURE."""
         a, b = members[gi], members[gj]
         if {claims[x].article for x in a} & {claims[x].article for x in b}:
             return False  # one claim per article in a fact
@@ -555,11 +558,21 @@ def group_facts(
             at = np.minimum(np.searchsorted(codes, want), len(codes) - 1)
             found = codes[at] == want
             total = float(p[at[found]].sum())  # as p[at][found]: the same sum, in the same order
+            if every and not (pairs.confirmed[at[found]] | (p[at[found]] >= SURE)).all():
+                return False
         if pairs.story is not None and not found.all():  # pairs left out as unable to act: scored now
             mi, mj = want[~found] // n, want[~found] % n
             keep = pairs.story.sims[mi, mj] >= CANDIDATE  # a pair under CANDIDATE counts 0
+            if every and not keep.all():
+                return False  # ... and is confirmed by nothing
             if keep.any():
-                total += float(model.probability(pairs.story.features(mi[keep], mj[keep])[0]).sum())
+                x, ok = pairs.story.features(mi[keep], mj[keep])
+                q = model.probability(x)
+                if every and not (ok | (q >= SURE)).all():
+                    return False
+                total += float(q.sum())
+        elif every and not found.all():
+            return False
         return total / (len(a) * len(b)) >= level
 
     order = np.argsort(-p, kind="stable")
@@ -567,7 +580,7 @@ def group_facts(
     # the loops below walk only the pairs that can act, best first (the same order as walking all)
     for k in order[(ranked >= model.reports) & pairs.confirmed[order]].tolist():
         gi, gj = find(int(ii[k])), find(int(jj[k]))
-        if gi == gj or not alike(gi, gj, model.reports):
+        if gi == gj or not alike(gi, gj, model.reports, every=True):
             continue
         parent[gj] = gi
         members[gi].extend(members.pop(gj))
