@@ -572,7 +572,7 @@ def group_facts(
                     return False
                 total += float(q.sum())
         elif every and not found.all():
-            return False
+            return False  # pairs not scored, and no story to score them: nothing confirms them
         return total / (len(a) * len(b)) >= level
 
     order = np.argsort(-p, kind="stable")
